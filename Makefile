@@ -1,0 +1,62 @@
+# CoachHub developer commands. Everything installs into .venv; nothing global.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-pg lint fmt setup assets db clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Bootstrap and Chart.js come from npm and are served from static/vendor (no CDN).
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	mkdir -p static/vendor/bootstrap static/vendor/chartjs
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	touch $@
+
+setup: $(VENV)/.installed static/vendor/.installed
+
+assets: static/vendor/.installed
+
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo --if-empty
+
+run: db
+	@echo ""
+	@echo "CoachHub on http://127.0.0.1:5000  — demo practice at /p/demo/"
+	@echo "Logins (password: demo-password):"
+	@echo "  owner@demo.test    owner, also coaches"
+	@echo "  coach@demo.test    coach"
+	@echo "  coach2@demo.test   coach"
+	@echo "  client@demo.test   client of coach@demo.test"
+	@echo "  client2@demo.test  client of coach2@demo.test"
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (see .ci/run for the database it expects).
+test-pg: setup
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache

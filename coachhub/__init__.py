@@ -1,0 +1,119 @@
+"""CoachHub: the application factory."""
+
+import logging
+import os
+import sys
+
+from flask import Flask, g, render_template
+from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from coachhub.extensions import csrf, db, login_manager, migrate
+from config import BASE_DIR, CONFIGS, Config
+
+
+def create_app(config: type[Config] | None = None) -> Flask:
+    """Build the app for `config`, or for the environment named by COACHHUB_ENV."""
+    if config is None:
+        config = CONFIGS[os.environ.get("COACHHUB_ENV", "development")]
+    config.check()
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(BASE_DIR / "instance"),
+    )
+    app.config.from_object(config)
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if app.config["LOG_JSON"]:
+        handler.setFormatter(JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("coachhub")
+    root.handlers[:] = [handler]
+    root.setLevel(app.config["LOG_LEVEL"])
+    root.propagate = False
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    # Imported for its user loader.
+    from coachhub.auth import session  # noqa: F401
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys and let SQLAlchemy drive transactions (savepoints work)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(conn):
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN")
+
+
+def register_blueprints(app: Flask) -> None:
+    from coachhub.auth.routes import bp as auth_bp
+    from coachhub.billing.routes import bp as billing_bp
+    from coachhub.client.routes import bp as client_bp
+    from coachhub.coach.routes import bp as coach_bp
+    from coachhub.public.routes import bp as public_bp
+
+    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp):
+        app.register_blueprint(bp)
+    if app.config["DEV_OUTBOX"]:
+        from coachhub.dev.routes import bp as dev_bp
+
+        app.register_blueprint(dev_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template("errors/error.html", code=code, error=error), code
+
+    for code in (400, 403, 404, 405, 410, 500):
+        app.register_error_handler(code, render_error)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from coachhub import formatting
+
+    app.jinja_env.filters["localtime"] = formatting.localtime
+    app.jinja_env.filters["localdate"] = formatting.localdate
+    app.jinja_env.filters["humandelta"] = formatting.humandelta
+
+    @app.context_processor
+    def inject_tenant():
+        return {"practice": g.get("practice"), "membership": g.get("membership")}
+
+
+def register_commands(app: Flask) -> None:
+    from coachhub.cli import register
+
+    register(app)

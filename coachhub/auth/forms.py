@@ -1,0 +1,41 @@
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
+
+EMAIL_RULES = [DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
+
+
+class SignupForm(FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+    email = EmailField("Email", validators=EMAIL_RULES)
+    password = PasswordField("Password", validators=PASSWORD_RULES)
+    practice_name = StringField("Practice name", validators=[DataRequired(), Length(max=120)])
+    timezone = timezone_field("Practice timezone")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL_RULES)
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=128)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=EMAIL_RULES)
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    password = PasswordField("New password", validators=PASSWORD_RULES)
+    confirm = PasswordField(
+        "Repeat new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords do not match.")],
+    )
+
+
+class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
+    name = StringField("Your name", validators=[DataRequired(), Length(max=120)])

@@ -1,0 +1,23 @@
+"""All models, imported here so Alembic and the app see the full metadata."""
+
+from coachhub.models.audit import AuditEvent
+from coachhub.models.base import utcnow
+from coachhub.models.email import OutboundEmail
+from coachhub.models.invitation import Invitation
+from coachhub.models.practice import Practice
+from coachhub.models.tenant import ClientOwnedMixin
+from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
+
+__all__ = [
+    "AuditEvent",
+    "COACHING_ROLES",
+    "ClientOwnedMixin",
+    "Invitation",
+    "Membership",
+    "MemberStatus",
+    "OutboundEmail",
+    "Practice",
+    "Role",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,44 @@
+"""The tenant: a coaching practice."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coachhub.extensions import db
+from coachhub.models.base import TimestampMixin, UTCDateTime
+
+
+class Practice(TimestampMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    trial_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # Billing state, written only by the Stripe sync (see coachhub/billing).
+    stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True)
+    subscription_status: Mapped[str | None] = mapped_column(String(32))
+    paid_seats: Mapped[int] = mapped_column(Integer, default=0)
+    current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    past_due_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Practice {self.slug}>"
+
+    @property
+    def trial_days_left(self) -> int:
+        """Whole days until the trial ends (0 once it has)."""
+        from coachhub.models.base import utcnow
+
+        if self.trial_ends_at is None:
+            return 0
+        seconds = (self.trial_ends_at - utcnow()).total_seconds()
+        return max(0, -(-int(seconds) // 86400))

@@ -1,0 +1,30 @@
+"""Pages anyone can see, and the health check."""
+
+from flask import Blueprint, jsonify, render_template
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from coachhub.extensions import db
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def landing():
+    return render_template("public/landing.html")
+
+
+@bp.get("/pricing")
+def pricing():
+    return render_template("public/pricing.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    """For load balancers: 200 when the app can reach its database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,116 @@
+"""Configuration read from the environment.
+
+`Config` holds the defaults; `DevelopmentConfig`, `TestingConfig` and
+`ProductionConfig` adjust them. `create_app()` picks one by `COACHHUB_ENV`.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
+class Config:
+    ENV_NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'coachhub.sqlite'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Public base URL used in emailed links (invitations, resets); requests use their own host.
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
+    INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
+    PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))
+    PER_PAGE = int(os.environ.get("PER_PAGE", "25"))
+
+    # Mail: without MAIL_SERVER messages are logged (and visible at /dev/outbox in development).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", True)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoachHub <no-reply@coachhub.test>")
+    # The page listing every queued email; never on in production.
+    DEV_OUTBOX = _bool("DEV_OUTBOX", False)
+
+    # Stripe (see README "Billing"). Empty keys: the app runs and billing explains what to set.
+    STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+    STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")
+    STRIPE_WEBHOOK_SECRETS = _list("STRIPE_WEBHOOK_SECRETS")
+    STRIPE_PRICE_ID = os.environ.get("STRIPE_PRICE_ID", "")
+    STRIPE_YEARLY_PRICE_ID = os.environ.get("STRIPE_YEARLY_PRICE_ID", "")
+
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    LOG_JSON = _bool("LOG_JSON", True)
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with settings that would be unsafe in this environment."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = True
+    DEV_OUTBOX = _bool("DEV_OUTBOX", True)
+    LOG_JSON = _bool("LOG_JSON", False)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    DEV_OUTBOX = True
+    LOG_JSON = False
+    LOG_LEVEL = "WARNING"
+    MAIL_SERVER = ""
+    STRIPE_SECRET_KEY = ""
+    STRIPE_WEBHOOK_SECRETS: list[str] = []
+    STRIPE_PRICE_ID = ""
+    STRIPE_YEARLY_PRICE_ID = ""
+    APP_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    DEV_OUTBOX = False
+
+    @classmethod
+    def check(cls) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production needs these environment variables set: " + ", ".join(missing)
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

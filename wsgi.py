@@ -1,0 +1,5 @@
+"""WSGI entry point: `gunicorn wsgi:app` (production) or `flask --app wsgi run`."""
+
+from coachhub import create_app
+
+app = create_app()
