@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField
+from wtforms import PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 # The demo and test accounts live under .test (RFC 2606), which email-validator
@@ -23,7 +23,7 @@ TIMEZONE_CHOICES.insert(0, "UTC")
 def timezone_field(label: str = "Timezone") -> SelectField:
     return SelectField(
         label,
-        choices=[(tz, tz.replace("_", " ")) for tz in TIMEZONE_CHOICES],
+        choices=[SelectChoice(tz, tz.replace("_", " ")) for tz in TIMEZONE_CHOICES],
         default="UTC",
         description="Dates and due days are shown in this timezone.",
     )

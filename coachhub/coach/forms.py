@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectField, StringField
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length
 
 from coachhub.forms import timezone_field
@@ -11,7 +11,9 @@ class InviteForm(FlaskForm):
         validators=[DataRequired(), Email(message="Enter a valid email address."), Length(max=254)],
     )
     role = RadioField(
-        "Invite as", choices=[("client", "Client"), ("coach", "Coach")], default="client"
+        "Invite as",
+        choices=[SelectChoice("client", "Client"), SelectChoice("coach", "Coach")],
+        default="client",
     )
     coach = SelectField("Coach", coerce=int, description="The client's coach.")
 

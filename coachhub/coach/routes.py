@@ -3,6 +3,7 @@
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from coachhub.coach.forms import InviteForm, PracticeSettingsForm
 from coachhub.extensions import db
@@ -86,11 +87,11 @@ def restore_client(client_id: int):
 def invitations_page():
     form = InviteForm()
     coaches = memberships.active_coaches(g.practice)
-    form.coach.choices = [(c.id, c.user.name) for c in coaches]
+    form.coach.choices = [SelectChoice(c.id, c.user.name) for c in coaches]
     if not g.membership.is_owner:
         # Coaches invite clients for themselves; only the owner sees the choices.
-        form.role.choices = [("client", "Client")]
-        form.coach.choices = [(g.membership.id, current_user.name)]
+        form.role.choices = [SelectChoice("client", "Client")]
+        form.coach.choices = [SelectChoice(g.membership.id, current_user.name)]
     if request.method == "GET":
         form.coach.data = g.membership.id
     if form.validate_on_submit():

@@ -1,0 +1,128 @@
+"""Test data builders (factory_boy), committed through the test's rolled-back session."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from coachhub.extensions import db
+from coachhub.models import Invitation, Membership, Practice, Role, User, utcnow
+from coachhub.security import hash_password, new_token
+
+PASSWORD = "correct-horse-battery"
+# Hashing is deliberately slow; one hash serves every test user.
+_PASSWORD_HASH = hash_password(PASSWORD)
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class PracticeFactory(Base):
+    class Meta:
+        model = Practice
+
+    name = factory.Sequence(lambda n: f"Practice {n}")
+    slug = factory.Sequence(lambda n: f"practice-{n}")
+    timezone = "UTC"
+    trial_ends_at = factory.LazyFunction(lambda: utcnow() + timedelta(days=14))
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    password_hash = _PASSWORD_HASH
+
+
+class MembershipFactory(Base):
+    class Meta:
+        model = Membership
+
+    practice = factory.SubFactory(PracticeFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.CLIENT
+
+
+def owner(practice: Practice, **kw) -> Membership:
+    return MembershipFactory(practice=practice, role=Role.OWNER, **kw)
+
+
+def coach(practice: Practice, **kw) -> Membership:
+    return MembershipFactory(practice=practice, role=Role.COACH, **kw)
+
+
+def client(practice: Practice, coach_membership: Membership, **kw) -> Membership:
+    return MembershipFactory(
+        practice=practice, role=Role.CLIENT, coach_membership_id=coach_membership.id, **kw
+    )
+
+
+def invitation(
+    practice: Practice, inviter: Membership, email: str, role: Role = Role.CLIENT, **kw
+) -> tuple[Invitation, str]:
+    """An invitation row and its (unhashed) token."""
+    token, token_hash = new_token()
+    inv = Invitation(
+        practice_id=practice.id,
+        email=email,
+        role=role,
+        invited_by_membership_id=inviter.id,
+        coach_membership_id=inviter.id if role == Role.CLIENT else None,
+        token_hash=token_hash,
+        expires_at=kw.pop("expires_at", utcnow() + timedelta(days=7)),
+        **kw,
+    )
+    db.session.add(inv)
+    db.session.commit()
+    return inv, token
+
+
+@dataclass
+class World:
+    """Practice A (owner, two coaches, a client each) and practice B (owner, coach, client)."""
+
+    a: Practice
+    owner_a: Membership
+    coach_a1: Membership
+    coach_a2: Membership
+    client_a1: Membership
+    client_a2: Membership
+    invitation_a1: Invitation
+    b: Practice
+    owner_b: Membership
+    coach_b: Membership
+    client_b: Membership
+
+
+def build_world() -> World:
+    a = PracticeFactory(name="Alpha Coaching", slug="alpha")
+    owner_a = owner(a)
+    coach_a1 = coach(a)
+    coach_a2 = coach(a)
+    client_a1 = client(a, coach_a1)
+    client_a2 = client(a, coach_a2)
+    invitation_a1, _ = invitation(a, coach_a1, "invitee-a1@example.test")
+    b = PracticeFactory(name="Beta Coaching", slug="beta")
+    owner_b = owner(b)
+    coach_b = coach(b)
+    client_b = client(b, coach_b)
+    return World(
+        a,
+        owner_a,
+        coach_a1,
+        coach_a2,
+        client_a1,
+        client_a2,
+        invitation_a1,
+        b,
+        owner_b,
+        coach_b,
+        client_b,
+    )

@@ -1,0 +1,227 @@
+"""Tenancy: every route, probed with another practice, the wrong role and other people's ids.
+
+Routes come from `app.url_map`, so a new route is probed automatically; a
+route whose blueprint or URL parameter this file does not know fails
+`test_every_route_is_classified` until it is added below.
+"""
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select, text
+
+from coachhub import create_app
+from coachhub.extensions import db
+from config import TestingConfig
+from tests.factories import World
+
+# Reachable without logging in.
+PUBLIC = {
+    "static",
+    "public.landing",
+    "public.pricing",
+    "public.healthz",
+    "auth.signup",
+    "auth.login",
+    "auth.forgot_password",
+    "auth.reset_password",
+    "auth.accept_invitation",
+    "dev.outbox",
+}
+# Need a login but belong to no practice.
+LOGIN_ONLY = {"auth.logout", "auth.practices", "auth.change_password"}
+
+# Practice areas: blueprint -> (who may use it, who may not).
+AREAS = {
+    "coach": ("coach_a1", ["client_a1"]),
+    "client": ("client_a1", ["coach_a1", "owner_a"]),
+    "billing": ("owner_a", ["coach_a1", "client_a1"]),
+}
+# Coach-area pages only the owner may use.
+OWNER_ONLY = {
+    "coach.team",
+    "coach.archive_coach",
+    "coach.restore_coach",
+    "coach.settings",
+    "coach.restore_client",
+}
+# Within an area, who sees the ids of the rightful user's objects but must get 404.
+SAME_PRACTICE_OUTSIDERS = {"coach": "coach_a2", "client": "client_a2", "billing": None}
+
+# URL parameter -> an object of practice A that belongs to coach_a1 / client_a1.
+PARAMS = {
+    "client_id": lambda w: w.client_a1.id,
+    "invitation_id": lambda w: w.invitation_a1.id,
+    "member_id": lambda w: w.coach_a1.id,
+}
+# ... and the same kind of object in practice B (other practice, own slug).
+PARAMS_B = {
+    "client_id": lambda w: w.client_b.id,
+    "invitation_id": None,
+    "member_id": lambda w: w.coach_b.id,
+}
+
+_app = create_app(TestingConfig)
+RULES = sorted(
+    (
+        (rule.endpoint, method, rule)
+        for rule in _app.url_map.iter_rules()
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"})
+    ),
+    key=lambda item: (item[0], item[1]),
+)
+PRACTICE_RULES = [
+    (endpoint, method)
+    for endpoint, method, rule in RULES
+    if endpoint not in PUBLIC and endpoint not in LOGIN_ONLY
+]
+
+
+def _rule(endpoint: str):
+    return next(rule for e, _, rule in RULES if e == endpoint)
+
+
+def _area(endpoint: str) -> str:
+    return endpoint.split(".", 1)[0]
+
+
+def _url(app, endpoint: str, slug: str, values: dict) -> str:
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(endpoint, practice_slug=slug, **values)
+
+
+def _values(world: World, endpoint: str, params=PARAMS) -> dict:
+    rule = _rule(endpoint)
+    return {arg: params[arg](world) for arg in rule.arguments if arg != "practice_slug"}
+
+
+def _fingerprint() -> str:
+    """A digest of every row in every table: a refused request must not change it."""
+    digest = hashlib.sha256()
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
+        digest.update(f"{table.name}:{rows!r}".encode())
+    return digest.hexdigest()
+
+
+def _request(client, method: str, url: str):
+    return client.open(url, method=method, data={})
+
+
+def test_every_route_is_classified():
+    unknown = []
+    for endpoint, _, rule in RULES:
+        if endpoint in PUBLIC or endpoint in LOGIN_ONLY:
+            continue
+        if _area(endpoint) not in AREAS:
+            unknown.append(f"{endpoint}: blueprint not in AREAS, PUBLIC or LOGIN_ONLY")
+        for arg in rule.arguments - {"practice_slug"}:
+            if arg not in PARAMS or arg not in PARAMS_B:
+                unknown.append(f"{endpoint}: URL parameter {arg!r} not in PARAMS/PARAMS_B")
+        if "practice_slug" not in rule.arguments:
+            unknown.append(f"{endpoint}: practice route without /p/<practice_slug>/")
+    assert not unknown, "\n".join(unknown)
+
+
+@pytest.mark.parametrize(("endpoint", "method"), PRACTICE_RULES)
+def test_practice_route_is_isolated(app, world, login, endpoint, method):
+    area = _area(endpoint)
+    rightful, wrong_roles = AREAS[area]
+    if endpoint in OWNER_ONLY:
+        rightful, wrong_roles = "owner_a", [*wrong_roles, "coach_a1"]
+    values = _values(world, endpoint)
+    url_a = _url(app, endpoint, "alpha", values)
+
+    clients = {
+        name: login(getattr(world, name).user)
+        for name in {rightful, *wrong_roles, "owner_b", "coach_a2", "client_a2"}
+    }
+    anonymous = app.test_client()
+    before = _fingerprint()
+
+    # (a) anonymous: sent to the login page
+    response = _request(anonymous, method, url_a)
+    assert response.status_code == 302, f"anonymous {method} {url_a}"
+    assert "/login" in response.location
+
+    # (b) a member of another practice, on this practice's URL and on their own slug
+    response = _request(clients["owner_b"], method, url_a)
+    assert response.status_code == 404, f"other practice {method} {url_a}"
+    if values:
+        url_b = _url(app, endpoint, "beta", values)
+        response = _request(clients["owner_b"], method, url_b)
+        assert response.status_code == 404, f"other practice, own slug {method} {url_b}"
+
+    # (c) the wrong role in this practice
+    for name in wrong_roles:
+        response = _request(clients[name], method, url_a)
+        assert response.status_code in (403, 404), f"{name} {method} {url_a}"
+
+    # (d) same practice, same role, someone else's ids
+    outsider = SAME_PRACTICE_OUTSIDERS[area]
+    if values and outsider:
+        response = _request(clients[outsider], method, url_a)
+        assert response.status_code in (403, 404), f"{outsider} {method} {url_a}"
+
+    db.session.expire_all()
+    assert _fingerprint() == before, f"a refused {method} {url_a} changed data"
+
+    # and the rightful user gets the page, so the refusals above are not an accident
+    if method == "GET":
+        response = clients[rightful].get(url_a)
+        assert response.status_code == 200, f"{rightful} GET {url_a}"
+
+
+@pytest.mark.parametrize("endpoint", sorted(LOGIN_ONLY))
+def test_login_only_routes_need_login(app, db, endpoint):
+    rule = _rule(endpoint)
+    method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+    with app.test_request_context():
+        from flask import url_for
+
+        url = url_for(endpoint)
+    response = app.test_client().open(url, method=method)
+    assert response.status_code == 302
+    assert "/login" in response.location
+
+
+def test_two_practices_signed_up_side_by_side_see_nothing_of_each_other(app, db, login):
+    """Two real sign-ups through the pages; each owner's pages show nothing of the other."""
+    owners = {}
+    for n, name in enumerate(("North Star Careers", "South Coast Coaching")):
+        c = app.test_client()
+        response = c.post(
+            "/signup",
+            data={
+                "name": f"Owner {n}",
+                "email": f"owner{n}@signup.test",
+                "password": "long-enough-password",
+                "practice_name": name,
+                "timezone": "Europe/London",
+            },
+        )
+        assert response.status_code == 302
+        invitations_url = response.location.replace("/coach/", "/coach/invitations")
+        form_page = c.get(invitations_url).get_data(as_text=True)
+        coach_id = re.search(r'<option selected value="(\d+)"', form_page).group(1)
+        response = c.post(
+            invitations_url,
+            data={"email": f"client{n}@signup.test", "role": "client", "coach": coach_id},
+        )
+        assert response.status_code == 302
+        owners[name] = (c, invitations_url.split("/")[2])
+    (c1, slug1), (c2, slug2) = owners.values()
+    assert slug1 != slug2
+    for c, own, other in ((c1, slug1, slug2), (c2, slug2, slug1)):
+        for path in ("coach/", "coach/clients", "coach/invitations", "coach/team", "billing/"):
+            assert c.get(f"/p/{own}/{path}").status_code == 200
+            assert c.get(f"/p/{other}/{path}").status_code == 404
+        page = c.get(f"/p/{own}/coach/invitations").get_data(as_text=True)
+        own_n, other_n = ("0", "1") if own == slug1 else ("1", "0")
+        assert f"client{own_n}@signup.test" in page
+        assert f"client{other_n}@signup.test" not in page
+    rows = db.session.execute(text("SELECT count(*) FROM practice")).scalar()
+    assert rows == 2
