@@ -1,0 +1,50 @@
+"""With CSRF on (as in production), every state-changing route refuses a POST without the token."""
+
+import re
+
+import pytest
+
+from tests.test_isolation import PRACTICE_RULES, RULES, _url, _values
+
+# The Stripe webhook is signed by Stripe instead; it is the only exemption allowed.
+CSRF_EXEMPT = {"billing.stripe_webhook"}
+
+POST_RULES = sorted({endpoint for endpoint, method, _ in RULES if method == "POST"})
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize("endpoint", POST_RULES)
+def test_post_without_token_is_refused(app, world, login, monkeypatch, endpoint):
+    if endpoint in CSRF_EXEMPT:
+        pytest.skip("signed by Stripe, not by a CSRF token")
+    values = _values(world, endpoint) if (endpoint, "POST") in PRACTICE_RULES else {}
+    if endpoint == "auth.accept_invitation":
+        values = {"token": "any"}
+    if endpoint == "auth.reset_password":
+        values = {"token": "any"}
+    url = _url(app, endpoint, "alpha", values)
+    # logged in as the owner (before CSRF is switched on), and anonymous
+    owner = login(world.owner_a.user)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    for c in (owner, app.test_client()):
+        response = c.post(url, data={})
+        assert response.status_code == 400, f"POST {url}"
+        assert "could not be handled" in response.get_data(as_text=True)
+
+
+def test_login_with_token_works_and_without_is_refused(app, world, csrf_on):
+    c = app.test_client()
+    page = c.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"email": world.owner_a.user.email, "password": "correct-horse-battery"}
+    assert c.post("/login", data=data).status_code == 400
+    assert c.post("/login", data={**data, "csrf_token": token}).status_code == 302
+    # a logged-in POST without the token is refused too
+    assert c.post("/logout").status_code == 400
+    assert c.get("/p/alpha/coach/").status_code == 200
