@@ -11,8 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent
 
 
 def _bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = os.environ.get(name, "")
+    if not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
