@@ -3,8 +3,11 @@
 import logging
 import os
 import sys
+import time
+import uuid
 
-from flask import Flask, g, render_template
+from flask import Flask, g, render_template, request
+from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -44,6 +47,32 @@ def register_logging(app: Flask) -> None:
     root.handlers[:] = [handler]
     root.setLevel(app.config["LOG_LEVEL"])
     root.propagate = False
+    request_log = logging.getLogger("coachhub.request")
+
+    @app.before_request
+    def start_timer():
+        g.request_started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex[:16]
+
+    @app.after_request
+    def log_request(response):
+        """One structured line per request: who, where, how long, which tenant."""
+        started = g.pop("request_started", None)
+        if started is not None and request.endpoint != "static":
+            request_log.info(
+                "request",
+                extra={
+                    "request_id": g.get("request_id"),
+                    "method": request.method,
+                    "path": request.path,
+                    "status": response.status_code,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                    "user_id": current_user.id if current_user.is_authenticated else None,
+                    "practice": g.practice.slug if g.get("practice") else None,
+                },
+            )
+        response.headers["X-Request-ID"] = g.get("request_id", "")
+        return response
 
 
 def register_extensions(app: Flask) -> None:
