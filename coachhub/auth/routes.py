@@ -109,7 +109,7 @@ def change_password():
         else:
             db.session.commit()
             # Other sessions are now invalid; this one continues with the new version.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash("Password changed. Other devices have been logged out.", "success")
             return redirect(url_for("auth.practices"))
     return render_template("auth/change_password.html", form=form)
