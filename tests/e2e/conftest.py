@@ -51,6 +51,19 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.skip(reason=f"e2e skipped: {reason}"))
 
 
+def pytest_collection_finish(session):
+    """Say at the start whether the browser journeys will run, and why not."""
+    reason = session.config.stash.get(_SKIP, None)
+    count = sum(1 for item in session.items if item.get_closest_marker("e2e"))
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if not count or reporter is None:
+        return
+    if reason:
+        reporter.write_line(f"e2e: SKIPPING {count} browser tests: {reason}")
+    else:
+        reporter.write_line(f"e2e: {count} browser tests in {live.CHROMIUM}")
+
+
 def pytest_terminal_summary(terminalreporter, config):
     if _SKIP not in config.stash:
         return

@@ -35,15 +35,15 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 
 
-def missing_requirement() -> str | None:
-    """Why the browser tests cannot run on this machine, or None when they can."""
+def missing_requirement(*, axe: bool = True) -> str | None:
+    """Why the browser tests (or, without `axe`, the screenshots) cannot run here, or None."""
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
         return "Playwright is not installed (make setup)"
     if not CHROMIUM.exists():
         return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if not AXE_JS.exists():
+    if axe and not AXE_JS.exists():
         return f"axe-core is missing at {AXE_JS} (make assets)"
     return None
 
