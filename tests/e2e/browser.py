@@ -25,6 +25,11 @@ _RUN_AXE = """async () => {
 }"""
 
 
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations on the page (axe is injected by the context's init script)."""
+    return page.evaluate(_RUN_AXE)
+
+
 def page_label(url: str) -> str:
     """The page's kind, not its instance: practice slugs and tokens become placeholders."""
     path = re.sub(r"^https?://[^/]+", "", url).split("?")[0]
@@ -110,7 +115,7 @@ class Visitor:
 
     def audit(self) -> list[dict[str, Any]]:
         """Run axe on the current page; fail on critical or serious violations."""
-        violations = self.page.evaluate(_RUN_AXE)
+        violations = run_axe(self.page)
         label = page_label(self.page.url)
         self.audited.append(self.page.url)
         self.report.add(label, violations)

@@ -3,8 +3,9 @@
 These tests do not use tests/conftest.py's `db`, `client` or `app`: a real
 server in another thread answers the browser, on its own SQLite file, so
 nothing can be rolled back; every journey starts from a practice of its own
-and unique emails instead. Fixture names start with `e2e_` or name a person so
-they cannot shadow the unit-test fixtures in the same pytest run.
+and unique emails instead. The fixture names (`e2e_*`, `new_visitor`,
+`unique_email`) differ from the unit-test fixtures, so both kinds of test run
+in one pytest process.
 
 The journeys are skipped, with the reason printed, when Chromium, Playwright
 or axe-core is missing, and on the PostgreSQL run (their server database is
@@ -27,6 +28,7 @@ from tests.e2e import live
 _REPORT = pytest.StashKey["object"]()
 _SKIP = pytest.StashKey["str | None"]()
 _TIMING = pytest.StashKey["list[float]"]()
+_SELECTED = pytest.StashKey[int]()
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 
 
@@ -39,6 +41,7 @@ def _skip_reason() -> str | None:
     return live.missing_requirement()
 
 
+@pytest.hookimpl(trylast=True)  # after -m / -k have deselected what will not run
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if item.get_closest_marker("e2e")]
     reason = _skip_reason() if browser_items else None
@@ -55,6 +58,7 @@ def pytest_collection_finish(session):
     """Say at the start whether the browser journeys will run, and why not."""
     reason = session.config.stash.get(_SKIP, None)
     count = sum(1 for item in session.items if item.get_closest_marker("e2e"))
+    session.config.stash[_SELECTED] = count
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if not count or reporter is None:
         return
@@ -65,9 +69,9 @@ def pytest_collection_finish(session):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    if _SKIP not in config.stash:
+    if not config.stash.get(_SELECTED, 0):
         return
-    reason = config.stash[_SKIP]
+    reason = config.stash.get(_SKIP, None)
     terminalreporter.section("end-to-end (browser)")
     if reason:
         terminalreporter.write_line(f"SKIPPED the browser journeys: {reason}")
