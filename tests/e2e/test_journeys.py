@@ -1,8 +1,10 @@
 """The journeys of issue 7 that today's pages support, each from a fresh practice.
 
 Numbers follow the issue: 1 (owner → coach → client), 4 (billing without
-Stripe, partly), 5 (bad input), 6 (phone). Journeys 2 and 3 arrive with the
-meeting-log and check-in pages. Every page visited is audited with axe-core.
+Stripe, partly), 5 (bad input), 6 (phone); plus logging out and back in from
+the public pages, and the sign-up form by keyboard. Journeys 2 and 3 arrive
+with the meeting-log and check-in pages. Every page visited is audited with
+axe-core.
 """
 
 import re
@@ -10,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import accept_invitation, invite, open_nav, sign_up
+from tests.e2e.flows import PASSWORD, accept_invitation, invite, open_nav, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -153,3 +155,25 @@ def test_sign_up_with_the_keyboard_only(new_visitor, unique_email):
     expect(page.get_by_role("button", name="Create my practice")).to_be_focused()
     owner.press("Enter")
     expect(page.get_by_role("heading", name="Hello, Kay Keys")).to_be_visible()
+
+
+def test_log_out_and_back_in_from_the_public_pages(new_visitor, unique_email):
+    """A returning owner: log out everywhere, then in again from the landing page."""
+    owner, email = new_visitor(), unique_email("owner")
+    sign_up(owner, "Rita Return", email, "Return Journey Coaching")
+    page = owner.page
+    owner.follow(page.get_by_role("button", name="Log out"))
+    expect(page.get_by_role("alert")).to_contain_text("You are logged out on every device.")
+
+    owner.goto("/")
+    owner.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Pricing"))
+    expect(page.get_by_role("heading", name="Pricing")).to_be_visible()
+    owner.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name="Log in"))
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("not the password")
+    owner.follow(page.get_by_role("button", name="Log in"))
+    expect(page.get_by_label("Email")).to_have_value(email)
+    expect(page.get_by_text("Email or password is not right.")).to_be_visible()
+    page.get_by_label("Password").fill(PASSWORD)
+    owner.follow(page.get_by_role("button", name="Log in"))
+    expect(page.get_by_role("heading", name="Hello, Rita Return")).to_be_visible()
