@@ -111,8 +111,10 @@ def e2e_server(tmp_path_factory, pytestconfig) -> Iterator[live.LiveServer]:
 @pytest.fixture(scope="package")
 def e2e_browser():
     """One Chromium for the whole package; each visitor gets a fresh context."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # CI shares two cores with other work: give assertions 10 s instead of 5 before failing.
+    expect.set_options(timeout=10_000)
     with sync_playwright() as playwright:
         browser = live.launch_chromium(playwright)
         yield browser
