@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pg lint fmt setup assets db clean
+.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 # Bootstrap and Chart.js come from npm and are served from static/vendor (no CDN).
+# axe-core (a dev dependency) goes to tests/e2e/vendor: read by the browser tests, never served.
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p static/vendor/bootstrap static/vendor/chartjs
+	mkdir -p static/vendor/bootstrap static/vendor/chartjs tests/e2e/vendor
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
+	cp node_modules/axe-core/axe.min.js tests/e2e/vendor/
 	touch $@
 
 setup: $(VENV)/.installed static/vendor/.installed
@@ -46,6 +48,14 @@ run: db
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Only the browser journeys (needs Debian's chromium: apt-get install chromium).
+test-e2e: setup
+	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
+
+# Regenerate docs/screenshots/*.png from the demo data (throwaway database, real server).
+screenshots: setup
+	$(BIN)/python -m tests.e2e.screenshots
+
 # The same suite on PostgreSQL (see .ci/run for the database it expects).
 test-pg: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
@@ -59,4 +69,4 @@ fmt: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache

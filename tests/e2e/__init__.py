@@ -1,0 +1,1 @@
+"""Browser journeys: a real server, Debian's Chromium, Playwright and axe-core."""

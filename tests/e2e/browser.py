@@ -1,0 +1,136 @@
+"""People in a browser: each `Visitor` is one person with their own cookies.
+
+Every page a visitor lands on is audited with axe-core (injected into every
+document by an init script); the audit fails the test on a critical or serious
+violation and adds the page to the suite's accessibility summary.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
+
+from tests.e2e.live import AXE_JS
+
+BLOCKING_IMPACTS = ("critical", "serious")
+
+_RUN_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+def run_axe(page: Page) -> list[dict[str, Any]]:
+    """axe-core's violations on the page (axe is injected by the context's init script)."""
+    return page.evaluate(_RUN_AXE)
+
+
+def page_label(url: str) -> str:
+    """The page's kind, not its instance: practice slugs and tokens become placeholders."""
+    path = re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+    path = re.sub(r"^/p/[^/]+/", "/p/<practice>/", path)
+    path = re.sub(r"/(invitations|password/reset)/[^/]+$", r"/\1/<token>", path)
+    return re.sub(r"/\d+(?=/|$)", "/<id>", path)
+
+
+@dataclass
+class AxeReport:
+    """Every audit of the run, for the summary printed at the end and written to a file."""
+
+    pages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    audits: int = 0
+
+    def add(self, label: str, violations: list[dict[str, Any]]) -> None:
+        self.audits += 1
+        known = self.pages.setdefault(label, [])
+        seen = {v["id"] for v in known}
+        known.extend(v for v in violations if v["id"] not in seen)
+
+    def impacts(self) -> Counter:
+        """Distinct (page, rule) violations by impact."""
+        return Counter(v["impact"] for violations in self.pages.values() for v in violations)
+
+    def lines(self) -> list[str]:
+        impacts = self.impacts()
+        counts = ", ".join(
+            f"{impacts.get(i, 0)} {i}" for i in ("critical", "serious", "moderate", "minor")
+        )
+        out = [f"axe-core: {self.audits} audits of {len(self.pages)} distinct pages; {counts}"]
+        for label in sorted(self.pages):
+            rules = ", ".join(f"{v['id']} ({v['impact']})" for v in self.pages[label])
+            out.append(f"  {label}: {rules or 'no violations'}")
+        return out
+
+
+class Visitor:
+    """One person in their own browser context."""
+
+    def __init__(self, browser: Browser, base_url: str, report: AxeReport, **context_options):
+        self.base_url = base_url
+        self.report = report
+        self.context: BrowserContext = browser.new_context(base_url=base_url, **context_options)
+        self.context.add_init_script(path=str(AXE_JS))
+        self.page: Page = self.context.new_page()
+        self.loaded: list[str] = []  # every document loaded in the page, in order
+        self.audited: list[str] = []
+        self.problems: list[str] = []  # script errors and failed requests
+        self.page.on("load", lambda page: self.loaded.append(page.url))
+        self.page.on("pageerror", lambda error: self.problems.append(f"script error: {error}"))
+        self.page.on("console", self._console)
+        self.page.on("response", self._response)
+
+    def _console(self, message) -> None:
+        # The browser asks for /favicon.ico on its own; the app has none (yet).
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"{response.status} for {response.request.method} {response.url}")
+
+    def goto(self, path: str) -> Page:
+        """Open `path` on the server and audit the page."""
+        self.page.goto(path)
+        self.audit()
+        return self.page
+
+    def follow(self, target: Locator) -> Page:
+        """Click (or press Enter on) something that loads a new page, then audit that page."""
+        with self.page.expect_navigation():
+            target.click()
+        self.audit()
+        return self.page
+
+    def press(self, key: str) -> Page:
+        """Press a key that submits a form or follows a link, then audit the new page."""
+        with self.page.expect_navigation():
+            self.page.keyboard.press(key)
+        self.audit()
+        return self.page
+
+    def audit(self) -> list[dict[str, Any]]:
+        """Run axe on the current page; fail on critical or serious violations."""
+        violations = run_axe(self.page)
+        label = page_label(self.page.url)
+        self.audited.append(self.page.url)
+        self.report.add(label, violations)
+        blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
+        assert not blocking, f"axe on {label}:\n" + "\n".join(
+            f"  {v['impact']} {v['id']}: {v['help']} at {v['nodes'][:3]}" for v in blocking
+        )
+        return violations
+
+    def assert_fits_width(self) -> None:
+        """The page does not scroll sideways (what a phone user would have to do)."""
+        width, viewport = self.page.evaluate(
+            "() => [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+        assert width <= viewport, f"{page_label(self.page.url)} is {width}px wide in {viewport}px"
+
+    def close(self) -> None:
+        self.context.close()

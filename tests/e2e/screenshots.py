@@ -1,0 +1,100 @@
+"""Regenerate docs/screenshots/*.png from the demo data: `make screenshots`.
+
+A throwaway SQLite database gets `flask db upgrade` and `flask seed-demo`, a
+real server serves it, and Chromium logs in as the demo people (password
+`demo-password`) and photographs each page in SHOTS. A new page is one more
+line in SHOTS.
+"""
+
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from coachhub.cli import DEMO_LOGINS, DEMO_PASSWORD
+from config import BASE_DIR
+from tests.e2e import live
+
+OUT = BASE_DIR / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+
+
+@dataclass(frozen=True)
+class Shot:
+    name: str  # docs/screenshots/<name>.png
+    login: str  # a demo email from DEMO_LOGINS
+    path: str
+    viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
+
+
+SHOTS = [
+    Shot("coach-dashboard", "coach@demo.test", "/p/demo/coach/"),
+    Shot("client-dashboard", "client@demo.test", "/p/demo/client/"),
+    Shot("invitations", "owner@demo.test", "/p/demo/coach/invitations"),
+    Shot("billing", "owner@demo.test", "/p/demo/billing/"),
+    Shot("client-dashboard-phone", "client@demo.test", "/p/demo/client/", viewport=(390, 844)),
+    # Next, as the pages land (paths are the portal issues' to decide), e.g.:
+    # Shot("meeting-log-form", "client@demo.test", "/p/demo/client/meetings/new"),
+    # Shot("review", "coach@demo.test", "/p/demo/coach/reviews/1"),
+    # Shot("check-in-trend", "coach@demo.test", "/p/demo/coach/clients/4"),
+]
+
+
+def log_in(browser, base_url: str, email: str, viewport: tuple[int, int]):
+    """A new browser context logged in through the login page."""
+    width, height = viewport
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    if "/login" in page.url:
+        raise SystemExit(f"could not log in as {email}")
+    return context, page
+
+
+def take(shots: list[Shot], out: Path = OUT) -> list[Path]:
+    """Photograph every shot into `out`; returns the files written."""
+    from playwright.sync_api import sync_playwright
+
+    known = {email for email, _, _ in DEMO_LOGINS}
+    unknown = [shot.login for shot in shots if shot.login not in known]
+    if unknown:
+        raise SystemExit(f"not demo logins: {unknown}")
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    with (
+        tempfile.TemporaryDirectory(prefix="coachhub-shots-") as tmp,
+        live.serve(Path(tmp) / "demo.sqlite", seed_demo=True) as server,
+        sync_playwright() as playwright,
+    ):
+        browser = live.launch_chromium(playwright)
+        for shot in shots:
+            context, page = log_in(browser, server.url, shot.login, shot.viewport)
+            response = page.goto(shot.path)
+            if response is None or response.status != 200:
+                raise SystemExit(f"{shot.path}: HTTP {response.status if response else '?'}")
+            target = out / f"{shot.name}.png"
+            page.screenshot(path=str(target), full_page=True, animations="disabled")
+            written.append(target)
+            context.close()
+        browser.close()
+        if server.errors:
+            raise SystemExit(f"server errors: {server.errors!r}")
+    return written
+
+
+def main() -> int:
+    reason = live.missing_requirement(axe=False)
+    if reason:
+        print(f"cannot take screenshots: {reason}", file=sys.stderr)
+        return 1
+    for path in take(SHOTS):
+        print(f"wrote {path.relative_to(BASE_DIR)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

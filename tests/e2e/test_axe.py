@@ -1,0 +1,24 @@
+"""The accessibility audit itself: axe is really injected and really finds problems."""
+
+import pytest
+
+from tests.e2e.browser import run_axe
+from tests.e2e.live import AXE_JS
+
+pytestmark = pytest.mark.e2e
+
+
+def test_axe_reports_an_unlabelled_field(e2e_browser):
+    """A page with a known problem is caught, so "no violations" on our pages means something."""
+    context = e2e_browser.new_context()
+    try:
+        context.add_init_script(path=str(AXE_JS))
+        page = context.new_page()
+        page.set_content(
+            '<!doctype html><html lang="en"><title>t</title>'
+            '<main><h1>Form</h1><input type="text" name="nameless"></main></html>'
+        )
+        rules = {v["id"]: v["impact"] for v in run_axe(page)}
+    finally:
+        context.close()
+    assert rules.get("label") == "critical", rules
