@@ -389,5 +389,5 @@ def get_gateway() -> Gateway | None:
     return Gateway(
         config["STRIPE_SECRET_KEY"],
         http_client=current_app.extensions.get("stripe_http_client"),
-        max_network_retries=config.get("STRIPE_MAX_NETWORK_RETRIES", 2),
+        max_network_retries=config["STRIPE_MAX_NETWORK_RETRIES"],
     )
