@@ -175,7 +175,8 @@ def change_seats():
                     g.practice, gateway, form.quantity.data, proration_date
                 )
         except ServiceError as exc:
-            form[exc.field or "quantity"].errors.append(exc.message)
+            # Unvalidated (GET) fields hold their errors in a tuple.
+            form.quantity.errors = [exc.message]
         except GatewayError as exc:
             error = exc.message
     return render_template(
