@@ -133,3 +133,18 @@ def test_seat_note_disappears_with_a_free_seat(world, fake_stripe, login, db, no
     )
     html = login(world.owner_a.user).get("/p/alpha/coach/invitations").get_data(as_text=True)
     assert "seat-note" not in html
+
+
+def test_billing_page_queries_do_not_grow_with_the_team(
+    world, fake_stripe, login, db, count_queries
+):
+    subscribe(world.a, fake_stripe, db, quantity=3)
+    owner = login(world.owner_a.user)
+    owner.get("/p/alpha/billing/")
+    with count_queries() as small:
+        owner.get("/p/alpha/billing/")
+    for _ in range(5):
+        factories.coach(world.a)
+    with count_queries() as large:
+        assert "8</strong> in use" in owner.get("/p/alpha/billing/").get_data(as_text=True)
+    assert large.count == small.count
