@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from coachhub.billing.access import READ_ONLY_STATUS
+from tests import factories
 from tests.billing.conftest import subscribe
 from tests.billing.fake_stripe import event
 from tests.test_isolation import (
@@ -142,3 +143,17 @@ def test_owner_reactivates_from_read_only(read_only, fake_stripe, login, deliver
     db.session.expire_all()
     assert world.a.name == "Renamed"
     assert world.a.subscription_status == "active" and world.a.paid_seats == 3
+
+
+def test_nobody_joins_a_read_only_practice(app, read_only, db):
+    world = read_only
+    _, token = factories.invitation(world.a, world.coach_a1, "joiner@example.test")
+    before = _fingerprint()
+    response = app.test_client().post(
+        f"/invitations/{token}",
+        data={"name": "Joiner", "password": "long-enough-pw", "confirm": "long-enough-pw"},
+    )
+    assert response.status_code == 200
+    assert "account is paused" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _fingerprint() == before
