@@ -267,6 +267,7 @@ class Gateway:
         return _checkout_session(data)
 
     def retrieve_checkout_session(self, session_id: str) -> CheckoutSession:
+        """A Checkout Session as it is now (customer, subscription, status)."""
         return _checkout_session(self._call(self._client.v1.checkout.sessions.retrieve, session_id))
 
     def create_portal_session(self, *, customer_id: str, return_url: str) -> str:
@@ -278,6 +279,7 @@ class Gateway:
         return data["url"]
 
     def retrieve_subscription(self, subscription_id: str) -> Subscription:
+        """One subscription, fresh from Stripe."""
         return subscription_from(
             self._call(self._client.v1.subscriptions.retrieve, subscription_id)
         )
@@ -291,12 +293,14 @@ class Gateway:
         return [subscription_from(item) for item in data.get("data", [])]
 
     def list_invoices(self, customer_id: str, limit: int = 10) -> list[Invoice]:
+        """The customer's latest invoices, newest first."""
         data = self._call(
             self._client.v1.invoices.list, params={"customer": customer_id, "limit": limit}
         )
         return [_invoice(item) for item in data.get("data", [])]
 
     def retrieve_price(self, price_id: str) -> Price:
+        """A configured price (amount, currency, interval) for the billing page."""
         price = _price(self._call(self._client.v1.prices.retrieve, price_id))
         assert price is not None
         return price

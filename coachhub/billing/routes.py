@@ -40,6 +40,7 @@ webhook_bp = Blueprint("stripe_webhook", __name__)
 
 
 def _configured_gateway():
+    """The gateway when every Stripe setting is present; otherwise None and a flash."""
     gateway = get_gateway()
     if gateway is None or services.missing_settings():
         flash("Payments are not configured on this server yet.", "warning")
@@ -49,6 +50,7 @@ def _configured_gateway():
 
 @bp.get("/")
 def overview():
+    """Status, seats, price, renewal, invoices and what the owner can do next."""
     gateway = get_gateway()
     invoices, price, yearly_price, stripe_error = [], None, None, None
     config = current_app.config
@@ -81,6 +83,7 @@ def overview():
 
 @bp.post("/subscribe")
 def subscribe():
+    """Create the customer (once) and send the owner to Stripe Checkout."""
     form = SubscribeForm()
     if not form.validate():
         abort(400)
@@ -128,6 +131,7 @@ def checkout_return():
 
 @bp.post("/portal")
 def portal():
+    """Send the owner to the Stripe Customer Portal."""
     if not ConfirmForm().validate():
         abort(400)
     gateway = _configured_gateway()

@@ -73,6 +73,7 @@ class Seats:
 
 
 def seats(practice: Practice) -> Seats:
+    """Seats in use against seats paid, for the billing and invitation pages."""
     subscribed = practice.subscription_status in PORTAL_STATUSES
     return Seats(
         in_use=seats_in_use(practice),
@@ -83,6 +84,7 @@ def seats(practice: Practice) -> Seats:
 
 
 def owner_of(practice: Practice) -> Membership | None:
+    """The practice's active owner (who gets the billing emails)."""
     return db.session.scalar(
         select(Membership)
         .where(
