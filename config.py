@@ -61,6 +61,8 @@ class Config:
     STRIPE_WEBHOOK_SECRETS = _list("STRIPE_WEBHOOK_SECRETS")
     STRIPE_PRICE_ID = os.environ.get("STRIPE_PRICE_ID", "")
     STRIPE_YEARLY_PRICE_ID = os.environ.get("STRIPE_YEARLY_PRICE_ID", "")
+    # The SDK retries network errors, 409 and 5xx with the same idempotency key.
+    STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_JSON = _bool("LOG_JSON", True)

@@ -109,11 +109,12 @@ def _sqlite_begin(conn):
 def register_blueprints(app: Flask) -> None:
     from coachhub.auth.routes import bp as auth_bp
     from coachhub.billing.routes import bp as billing_bp
+    from coachhub.billing.routes import webhook_bp
     from coachhub.client.routes import bp as client_bp
     from coachhub.coach.routes import bp as coach_bp
     from coachhub.public.routes import bp as public_bp
 
-    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp):
+    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp, webhook_bp):
         app.register_blueprint(bp)
     if app.config["DEV_OUTBOX"]:
         from coachhub.dev.routes import bp as dev_bp
@@ -136,10 +137,15 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = formatting.localtime
     app.jinja_env.filters["localdate"] = formatting.localdate
     app.jinja_env.filters["humandelta"] = formatting.humandelta
+    app.jinja_env.filters["money"] = formatting.money
 
     @app.context_processor
     def inject_tenant():
-        return {"practice": g.get("practice"), "membership": g.get("membership")}
+        return {
+            "practice": g.get("practice"),
+            "membership": g.get("membership"),
+            "access": g.get("access"),
+        }
 
 
 def register_commands(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Flask commands: `flask seed-demo`, `flask send-outbox`."""
+"""Flask commands: `flask seed-demo`, `flask send-outbox`, `flask billing …`."""
 
 from datetime import timedelta
 
@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from sqlalchemy import func, select
 
+from coachhub.billing.cli import billing_cli
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
@@ -24,6 +25,7 @@ DEMO_LOGINS = [
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_outbox)
+    app.cli.add_command(billing_cli)
 
 
 @click.command("seed-demo")

@@ -40,3 +40,19 @@ def humandelta(value: datetime | None) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
+
+
+# Stripe amounts are in the currency's smallest unit; these have none below the unit.
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga"}
+    | {"pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf"}
+)
+
+
+def money(amount: int | None, currency: str = "") -> str:
+    """A Stripe amount (smallest currency unit) as '29.00 NZD'."""
+    if amount is None:
+        return ""
+    code = (currency or "").lower()
+    text = f"{amount:,}" if code in ZERO_DECIMAL_CURRENCIES else f"{amount / 100:,.2f}"
+    return f"{text} {code.upper()}".strip()

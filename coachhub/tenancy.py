@@ -5,6 +5,9 @@ made by `practice_blueprint` resolves `g.practice` and `g.membership` once per
 request (404 for anyone who is not an active member) and checks the area's
 roles once (403). Every id in a URL then goes through `get_scoped_or_404`,
 which filters by the practice *and* by what the member's role may see.
+The same guard applies the billing access policy: in read-only mode every
+write (any method but GET/HEAD/OPTIONS) is refused, except in areas created
+with `writable_when_read_only=True` (billing: that is how owners reactivate).
 """
 
 from collections.abc import Callable, Iterable
@@ -15,13 +18,23 @@ from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
 
+from coachhub.billing.access import access_for, refuse_if_read_only
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role
 
 M = TypeVar("M")
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-def practice_blueprint(name: str, import_name: str, area: str, roles: Iterable[Role]) -> Blueprint:
+
+def practice_blueprint(
+    name: str,
+    import_name: str,
+    area: str,
+    roles: Iterable[Role],
+    *,
+    writable_when_read_only: bool = False,
+) -> Blueprint:
     """A blueprint under /p/<slug>/<area>/ whose every route is guarded for `roles`."""
     allowed = frozenset(roles)
     bp = Blueprint(name, import_name, url_prefix=f"/p/<practice_slug>/{area}")
@@ -42,6 +55,9 @@ def practice_blueprint(name: str, import_name: str, area: str, roles: Iterable[R
         load_membership(g.practice_slug)
         if g.membership.role not in allowed:
             abort(403)
+        g.access = access_for(g.practice)
+        if request.method not in SAFE_METHODS and not writable_when_read_only:
+            refuse_if_read_only(g.practice, g.access)
 
     return bp
 

@@ -28,6 +28,8 @@ PUBLIC = {
     "auth.reset_password",
     "auth.accept_invitation",
     "dev.outbox",
+    # Stripe calls it; the signature, not a login, proves who is calling.
+    "stripe_webhook.receive",
 }
 # Need a login but belong to no practice.
 LOGIN_ONLY = {"auth.logout", "auth.practices", "auth.change_password"}

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from coachhub.billing import services as billing
 from coachhub.coach.forms import InviteForm, PracticeSettingsForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
@@ -94,6 +95,8 @@ def invitations_page():
         form.coach.choices = [SelectChoice(g.membership.id, current_user.name)]
     if request.method == "GET":
         form.coach.data = g.membership.id
+    # After the trial the owner is told, before inviting, when a new coach adds a paid seat.
+    seats = billing.seats(g.practice) if g.membership.is_owner else None
     if form.validate_on_submit():
         coach = next((c for c in coaches if c.id == form.coach.data), None)
         try:
@@ -105,6 +108,12 @@ def invitations_page():
         else:
             db.session.commit()
             flash(f"Invitation sent to {invitation.email}.", "success")
+            if invitation.role == Role.COACH and seats and seats.next_coach_adds_seat:
+                flash(
+                    "When they join, a seat will be added to your subscription: "
+                    "confirm the new quantity and its prorated price on the Billing page.",
+                    "info",
+                )
             return redirect(url_for("coach.invitations_page"))
     query = (
         scoped_select(Invitation)
@@ -113,7 +122,7 @@ def invitations_page():
     )
     page = paginate(query)
     return render_template(
-        "coach/invitations.html", form=form, page=page, action_form=ConfirmForm()
+        "coach/invitations.html", form=form, page=page, action_form=ConfirmForm(), seats=seats
     )
 
 

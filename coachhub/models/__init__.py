@@ -2,6 +2,7 @@
 
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
+from coachhub.models.billing import StripeEvent
 from coachhub.models.email import OutboundEmail
 from coachhub.models.invitation import Invitation
 from coachhub.models.practice import Practice
@@ -18,6 +19,7 @@ __all__ = [
     "OutboundEmail",
     "Practice",
     "Role",
+    "StripeEvent",
     "User",
     "utcnow",
 ]

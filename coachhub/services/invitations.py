@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
+from coachhub.billing.access import access_for
 from coachhub.extensions import db
 from coachhub.models import Invitation, Membership, MemberStatus, Practice, Role, User, utcnow
 from coachhub.security import hash_token, new_token
@@ -101,6 +102,14 @@ def accept(invitation: Invitation, user: User) -> Membership:
         raise ServiceError(f"This invitation is {invitation.state}.")
     if normalise_email(user.email) != invitation.email:
         raise ServiceError(f"This invitation is for {invitation.email}.")
+    practice = db.session.get(Practice, invitation.practice_id)
+    assert practice is not None
+    if not access_for(practice).can_write:
+        # Joining is a write like any other: a read-only practice takes no new members.
+        raise ServiceError(
+            f"{practice.name}'s CoachHub account is paused, so nobody can join it right now. "
+            "Ask the person who invited you to reactivate it; this link works until it expires."
+        )
     existing = db.session.scalar(
         select(Membership).where(
             Membership.practice_id == invitation.practice_id, Membership.user_id == user.id
@@ -126,7 +135,6 @@ def accept(invitation: Invitation, user: User) -> Membership:
     db.session.flush()
     invitation.accepted_at = utcnow()
     invitation.accepted_membership_id = membership.id
-    practice = db.session.get(Practice, invitation.practice_id)
     record(practice, user, "invitation.accepted", invitation, role=invitation.role.value)
     return membership
 

@@ -1,0 +1,22 @@
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, RadioField, SelectChoice
+from wtforms.validators import DataRequired, NumberRange
+
+PLAN_CHOICES = [
+    SelectChoice("monthly", "Monthly"),
+    SelectChoice("yearly", "Yearly"),
+]
+
+
+class SubscribeForm(FlaskForm):
+    plan = RadioField("Billing period", choices=PLAN_CHOICES, default="monthly")
+
+
+class SeatsForm(FlaskForm):
+    quantity = IntegerField(
+        "Paid seats",
+        validators=[DataRequired(), NumberRange(min=1, max=1000)],
+        description="One seat per active coach, the owner included. Clients are free.",
+    )
+    # The moment the preview was priced at; the update uses it so the charge matches.
+    proration_date = HiddenField()
