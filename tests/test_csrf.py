@@ -7,7 +7,7 @@ import pytest
 from tests.test_isolation import PRACTICE_RULES, RULES, _url, _values
 
 # The Stripe webhook is signed by Stripe instead; it is the only exemption allowed.
-CSRF_EXEMPT = {"billing.stripe_webhook"}
+CSRF_EXEMPT = {"stripe_webhook.receive"}
 
 POST_RULES = sorted({endpoint for endpoint, method, _ in RULES if method == "POST"})
 
