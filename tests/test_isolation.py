@@ -28,6 +28,10 @@ PUBLIC = {
     "auth.reset_password",
     "auth.accept_invitation",
     "dev.outbox",
+    # Authorised by what is in the URL: a signed unsubscribe link, a secret calendar token.
+    "notifications.unsubscribe",
+    "notifications.one_click_unsubscribe",
+    "notifications.calendar_feed",
 }
 # Need a login but belong to no practice.
 LOGIN_ONLY = {"auth.logout", "auth.practices", "auth.change_password"}
