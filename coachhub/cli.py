@@ -118,7 +118,6 @@ def send_outbox(limit: int, loop: bool, interval: float) -> None:
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        db.session.remove()
     click.echo("outbox worker stopped")
 
 
