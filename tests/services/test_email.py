@@ -295,7 +295,7 @@ def test_dev_outbox_page_lists_messages_with_status_and_errors(client, world, se
 
 @pytest.mark.skipif(
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-    reason="real concurrency needs PostgreSQL (the SQLite test database is one in-memory connection)",
+    reason="needs PostgreSQL: the SQLite test database is one in-memory connection",
 )
 def test_two_workers_at_once_deliver_every_message_exactly_once(app, smtp_server):
     """Two threads, two connections, real commits: FOR UPDATE SKIP LOCKED plus the claim."""
