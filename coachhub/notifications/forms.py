@@ -10,14 +10,21 @@ class PreferencesForm(FlaskForm):
     """Fields are added by `preferences_form`: `<kind>` and, for weekly kinds, `<kind>_weekday`."""
 
 
-def preferences_form(preferences: list[Preference]) -> PreferencesForm:
+def preferences_form(preferences: list[Preference], formdata=None) -> PreferencesForm:
+    """The form for these preferences; pass `request.form` on POST.
+
+    Explicit formdata: a POST with every box unticked may carry no fields at all, and
+    must still mean "all off" rather than "show the saved values".
+    """
+
     class Form(PreferencesForm):
         pass
 
     data = {}
     for preference in preferences:
         kind = preference.kind
-        setattr(Form, kind.key, BooleanField(kind.label, description=kind.description))
+        label = f"Send me the {kind.label.lower()}"
+        setattr(Form, kind.key, BooleanField(label, description=kind.description))
         data[kind.key] = preference.enabled
         if kind.cadence == Cadence.WEEKLY:
             setattr(
@@ -30,4 +37,4 @@ def preferences_form(preferences: list[Preference]) -> PreferencesForm:
                 ),
             )
             data[f"{kind.key}_weekday"] = preference.weekday
-    return Form(data=data)
+    return Form(formdata=formdata, data=data)

@@ -37,7 +37,7 @@ def _here(name: str) -> str:
 
 def preferences_page():
     preferences = notifications.preferences_for(g.membership)
-    form = preferences_form(preferences)
+    form = preferences_form(preferences, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         choices = {}
         for preference in preferences:
