@@ -8,8 +8,8 @@ here, so it is imported when the app starts (web and CLI alike).
 
 from importlib import import_module
 
-# e.g. "coachhub.services.followups" (issue 3), "coachhub.services.checkins" (issue 4).
-PROVIDER_MODULES: tuple[str, ...] = ()
+# Issue 3 adds e.g. "coachhub.services.followups", issue 4 "coachhub.services.checkins".
+PROVIDER_MODULES: tuple[str, ...] = ("coachhub.services.digest",)
 
 
 def load_providers() -> None:

@@ -49,12 +49,12 @@ def _utc(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
 
-def _keys(db) -> list[str]:
+def _keys(db, kind: str = "client_daily_reminder") -> list[str]:
     db.session.expire_all()
     return list(
         db.session.scalars(
             select(OutboundEmail.dedupe_key)
-            .where(OutboundEmail.kind.in_(["client_daily_reminder", "coach_weekly_digest"]))
+            .where(OutboundEmail.kind == kind)
             .order_by(OutboundEmail.id)
         )
     )
@@ -65,7 +65,7 @@ def _set_tz(db, practice, tz: str) -> None:
     db.session.commit()
 
 
-def test_without_providers_nothing_is_sent(db, world):
+def test_without_reminder_providers_clients_get_nothing(db, world):
     run = send_reminders_for_practice(world.a, _utc(2026, 11, 26, 20))
     assert run.queued == 0
     assert _keys(db) == []
@@ -154,7 +154,8 @@ def test_across_a_daylight_saving_change_each_local_day_gets_one_email_at_8(
     while now < start + timedelta(hours=72):  # every 10 minutes for three days
         run = send_reminders_for_practice(world.a, now)
         for key in run.keys:
-            first_sent[key.rsplit(":", 1)[1]] = now
+            if key.startswith("client_daily_reminder:"):
+                first_sent[key.rsplit(":", 1)[1]] = now
         now += timedelta(minutes=10)
     assert first_sent == expected
     assert len(_keys(db)) == 3
@@ -220,7 +221,7 @@ def test_weekly_digest_goes_out_once_on_the_coachs_day(db, world):
         for day in range(23, 30):
             send_reminders_for_practice(world.a, _utc(2026, 11, day, 9))
             send_reminders_for_practice(world.a, _utc(2026, 11, day, 15))
-        keys = _keys(db)
+        keys = _keys(db, "coach_weekly_digest")
         # coach_a1 on Wednesday; owner_a and coach_a2 keep the default, Monday
         assert sorted(keys) == sorted(
             [
@@ -235,7 +236,7 @@ def test_weekly_digest_goes_out_once_on_the_coachs_day(db, world):
         notifications.set_preference(world.coach_a1, notifications.COACH_WEEKLY_DIGEST, True, 4)
         db.session.commit()
         send_reminders_for_practice(world.a, _utc(2026, 11, 27, 9))
-        assert len(_keys(db)) == 3
+        assert len(_keys(db, "coach_weekly_digest")) == 3
 
 
 def test_queries_do_not_grow_with_the_number_of_clients(db, world, provider, count_queries):
@@ -281,3 +282,27 @@ def test_a_failing_provider_in_one_practice_does_not_stop_the_others(app, db, wo
     assert result.exit_code == 1
     assert "queued 1," in result.output and "failed practices 1" in result.output
     assert _keys(db) == [f"client_daily_reminder:{world.client_b.id}:2026-11-26"]
+
+
+def test_weekly_digest_lists_invitations_not_accepted_yet(app, db, world, outbox):
+    """The one real provider so far: open invitations, in the owner's and the coach's digest."""
+    from tests import factories
+
+    factories.invitation(
+        world.a, world.coach_a2, "late@example.test", expires_at=_utc(2026, 11, 20)
+    )
+    # Monday 23 November 2026, 09:00 in the practice (UTC): the default digest day
+    run = send_reminders_for_practice(world.a, _utc(2026, 11, 23, 9))
+    assert run.queued == 3
+    digests = {m.to_email: m for m in outbox() if m.kind == "coach_weekly_digest"}
+    owner = digests[world.owner_a.user.email]
+    assert "invitee-a1@example.test" in owner.body_text and "late@example.test" in owner.body_text
+    assert "The link expired on 20 Nov; resend it" in owner.body_text
+    assert "http://localhost/p/alpha/coach/invitations" in owner.body_text
+    coach1 = digests[world.coach_a1.user.email]
+    assert "invitee-a1@example.test" in coach1.body_text
+    assert "late@example.test" not in coach1.body_text
+    assert "late@example.test" in digests[world.coach_a2.user.email].body_text
+    assert owner.subject == "Your weekly CoachHub digest for Alpha Coaching"
+    # beta has no open invitations: no digest there
+    assert send_reminders_for_practice(world.b, _utc(2026, 11, 23, 9)).queued == 0
