@@ -52,6 +52,16 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "CoachHub <no-reply@coachhub.test>")
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "30"))  # seconds per SMTP connection
+    # Outbox worker: attempts before a message is marked failed, and the back-off between
+    # them (base * 2^(attempt-1), capped). A claim older than the timeout is retried.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+    OUTBOX_RETRY_MAX_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "21600"))
+    OUTBOX_CLAIM_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_CLAIM_TIMEOUT_SECONDS", "600"))
+    # Reminders go out from this local hour (practice timezone) on; unsubscribe links expire.
+    REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
+    UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_DAYS", "90"))
     # The page listing every queued email; never on in production.
     DEV_OUTBOX = _bool("DEV_OUTBOX", False)
 

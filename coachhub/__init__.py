@@ -112,10 +112,14 @@ def register_blueprints(app: Flask) -> None:
     from coachhub.billing.routes import webhook_bp
     from coachhub.client.routes import bp as client_bp
     from coachhub.coach.routes import bp as coach_bp
+    from coachhub.notifications import load_providers
+    from coachhub.notifications.routes import bp as notifications_bp
     from coachhub.public.routes import bp as public_bp
 
-    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp, webhook_bp):
+    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp, webhook_bp, notifications_bp):
         app.register_blueprint(bp)
+    # Reminder, digest and calendar providers of other features register themselves on import.
+    load_providers()
     if app.config["DEV_OUTBOX"]:
         from coachhub.dev.routes import bp as dev_bp
 

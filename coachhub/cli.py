@@ -1,6 +1,9 @@
-"""Flask commands: `flask seed-demo`, `flask send-outbox`, `flask billing …`."""
+"""Flask commands: seed-demo, send-outbox, send-reminders, and the `billing` group."""
 
-from datetime import timedelta
+import logging
+import signal
+import time
+from datetime import datetime, timedelta
 
 import click
 from flask import Flask
@@ -11,6 +14,9 @@ from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
 from coachhub.services import email as email_service
+from coachhub.services.reminders import ReminderRun, send_reminders_for_practice
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 -- documented dev-only demo login
 DEMO_LOGINS = [
@@ -26,6 +32,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(send_outbox)
     app.cli.add_command(billing_cli)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("seed-demo")
@@ -82,9 +89,70 @@ def build_demo() -> Practice:
 
 
 @click.command("send-outbox")
-@click.option("--limit", default=100, show_default=True)
-def send_outbox(limit: int) -> None:
-    """Deliver queued emails (SMTP when MAIL_SERVER is set, otherwise log them)."""
-    sent, failed = email_service.deliver_pending(limit)
-    db.session.commit()
-    click.echo(f"sent {sent}, failed {failed}")
+@click.option("--limit", default=100, show_default=True, help="Messages per pass.")
+@click.option("--loop", is_flag=True, help="Keep running as a worker (stop with SIGTERM/Ctrl-C).")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
+def send_outbox(limit: int, loop: bool, interval: float) -> None:
+    """Deliver due emails (SMTP when MAIL_SERVER is set, otherwise log them), with retries."""
+    if not loop:
+        sent, failed = email_service.deliver_pending(limit)
+        click.echo(f"sent {sent}, failed {failed}")
+        return
+    stopping = []
+    previous = signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    click.echo(f"outbox worker: a pass every {interval:g}s; SIGTERM or Ctrl-C stops it")
+    try:
+        while not stopping:
+            try:
+                sent, failed = email_service.deliver_pending(limit)
+            except Exception:
+                # The database may be away for a moment; the next pass tries again.
+                db.session.rollback()
+                log.exception("outbox pass failed")
+                sent = failed = 0
+            else:
+                if sent or failed:
+                    click.echo(f"sent {sent}, failed {failed}")
+            # A full batch means more is waiting: go again at once.
+            if sent + failed < limit and not stopping:
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    click.echo("outbox worker stopped")
+
+
+@click.command("send-reminders")
+@click.option(
+    "--now",
+    "now_text",
+    help="Pretend it is this moment (ISO 8601 with offset, e.g. 2026-11-26T08:00+13:00).",
+)
+def send_reminders(now_text: str | None) -> None:
+    """Queue the reminders and digests due now, in each practice's timezone. Safe to repeat."""
+    now = utcnow()
+    if now_text:
+        now = datetime.fromisoformat(now_text)
+        if now.tzinfo is None:
+            raise click.BadParameter(
+                "give a UTC offset, e.g. 2026-11-26T08:00+13:00", param_hint="--now"
+            )
+    total = ReminderRun()
+    errors = 0
+    for practice in db.session.scalars(select(Practice).order_by(Practice.id)).all():
+        try:
+            total.add(send_reminders_for_practice(practice, now))
+            db.session.commit()
+        except Exception:
+            # One practice's failure must not hold back the others' reminders.
+            db.session.rollback()
+            log.exception("reminders for practice %s failed", practice.slug)
+            errors += 1
+    click.echo(
+        f"queued {total.queued}, already queued {total.already_queued}, "
+        f"nothing due {total.nothing_due}, opted out {total.opted_out}, "
+        f"not their day {total.not_their_day}, failed practices {errors}"
+    )
+    if errors:
+        raise SystemExit(1)

@@ -6,8 +6,10 @@ import pytest
 
 from tests.test_isolation import PRACTICE_RULES, RULES, _url, _values
 
-# The Stripe webhook is signed by Stripe instead; it is the only exemption allowed.
-CSRF_EXEMPT = {"stripe_webhook.receive"}
+# The Stripe webhook is signed by Stripe instead. RFC 8058 one-click unsubscribe is POSTed
+# by mail providers, which cannot hold a CSRF token; its signed link is checked instead
+# (tests/notifications/test_unsubscribe.py). No other exemption is allowed.
+CSRF_EXEMPT = {"stripe_webhook.receive", "notifications.one_click_unsubscribe"}
 
 POST_RULES = sorted({endpoint for endpoint, method, _ in RULES if method == "POST"})
 
@@ -22,11 +24,9 @@ def csrf_on(app):
 @pytest.mark.parametrize("endpoint", POST_RULES)
 def test_post_without_token_is_refused(app, world, login, monkeypatch, endpoint):
     if endpoint in CSRF_EXEMPT:
-        pytest.skip("signed by Stripe, not by a CSRF token")
+        pytest.skip("signed by its sender (Stripe, the unsubscribe link), not by a CSRF token")
     values = _values(world, endpoint) if (endpoint, "POST") in PRACTICE_RULES else {}
-    if endpoint == "auth.accept_invitation":
-        values = {"token": "any"}
-    if endpoint == "auth.reset_password":
+    if endpoint in ("auth.accept_invitation", "auth.reset_password", "notifications.unsubscribe"):
         values = {"token": "any"}
     url = _url(app, endpoint, "alpha", values)
     # logged in as the owner (before CSRF is switched on), and anonymous
@@ -48,3 +48,12 @@ def test_login_with_token_works_and_without_is_refused(app, world, csrf_on):
     # a logged-in POST without the token is refused too
     assert c.post("/logout").status_code == 400
     assert c.get("/p/alpha/coach/").status_code == 200
+
+
+def test_only_the_listed_routes_are_exempt(app):
+    exempt = {
+        endpoint
+        for endpoint, view in app.view_functions.items()
+        if f"{view.__module__}.{view.__name__}" in app.extensions["csrf"]._exempt_views
+    }
+    assert exempt <= CSRF_EXEMPT, exempt - CSRF_EXEMPT

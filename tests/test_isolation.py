@@ -30,6 +30,10 @@ PUBLIC = {
     "dev.outbox",
     # Stripe calls it; the signature, not a login, proves who is calling.
     "stripe_webhook.receive",
+    # Authorised by what is in the URL: a signed unsubscribe link, a secret calendar token.
+    "notifications.unsubscribe",
+    "notifications.one_click_unsubscribe",
+    "notifications.calendar_feed",
 }
 # Need a login but belong to no practice.
 LOGIN_ONLY = {"auth.logout", "auth.practices", "auth.change_password"}

@@ -10,6 +10,7 @@ from coachhub.coach.forms import InviteForm, PracticeSettingsForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.models import COACHING_ROLES, Invitation, Membership, MemberStatus, Role, User
+from coachhub.notifications.views import add_member_routes
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, invitations, memberships
 from coachhub.tenancy import (
@@ -21,6 +22,8 @@ from coachhub.tenancy import (
 )
 
 bp = practice_blueprint("coach", __name__, "coach", COACHING_ROLES)
+# /notifications (email preferences) and /calendar (private feed), shared with the client portal.
+add_member_routes(bp)
 
 
 @bp.get("/")
