@@ -11,7 +11,15 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from coachhub.forms import optional_id
 from coachhub.models import Approach, KeepInTouch, MeetingFormat
@@ -76,7 +84,7 @@ class MeetingForm(FlaskForm):
     goal_id = SelectField(
         "Goal", coerce=optional_id, validate_choice=False, description="Optional."
     )
-    met_on = DateField("Date", validators=[DataRequired(message="When was (or is) the meeting?")])
+    met_on = DateField("Date", validators=[InputRequired(message="When was (or is) the meeting?")])
     format = SelectField(
         "Format",
         choices=[
