@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from coachhub.client.forms import ContactForm, DoneForm, MeetingForm
@@ -581,8 +581,8 @@ def _own_export() -> dict:
         Membership,
         g.membership.id,
         options=[
-            selectinload(Membership.user),
-            selectinload(Membership.coach).selectinload(Membership.user),
+            joinedload(Membership.user),
+            joinedload(Membership.coach).joinedload(Membership.user),
         ],
     )
     return exports.client_export(client)
