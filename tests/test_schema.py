@@ -3,7 +3,8 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
 
 from coachhub import create_app
 from coachhub.extensions import db as _db
@@ -66,12 +67,31 @@ def test_every_foreign_key_and_page_filter_is_indexed(db):
     assert not missing, "not indexed:\n" + "\n".join(missing)
 
 
+def _migration_url(tmp_path) -> tuple[str, object]:
+    """An empty database to migrate: a SQLite file, or a fresh schema in the test PostgreSQL."""
+    base = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    if base.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'migrated.sqlite'}", None
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
+    url = base.update_query_dict({"options": f"-csearch_path={PG_SCHEMA}"})
+    return url.render_as_string(hide_password=False), admin
+
+
+PG_SCHEMA = "migration_check"
+
+
 @reflection_warnings
 def test_migrations_build_the_models_schema(tmp_path):
-    """`flask db upgrade` on an empty database gives exactly what the models declare."""
+    """`flask db upgrade` on an empty database gives exactly what the models declare.
+
+    On PostgreSQL this runs in its own schema of the test database.
+    """
     from flask_migrate import upgrade
 
-    url = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    url, admin = _migration_url(tmp_path)
 
     class MigrationConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = url
@@ -91,6 +111,10 @@ def test_migrations_build_the_models_schema(tmp_path):
                     assert _covered(columns, prefixes), f"migration lacks index {table}{columns}"
     finally:
         engine.dispose()
+        if admin is not None:
+            with admin.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+            admin.dispose()
     assert diff == [], f"models and migrations differ: {diff}"
 
 

@@ -43,8 +43,9 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contact.id", ondelete="CASCADE"), index=True
     )
+    # Indexed by ix_meeting_log_goal_archived (goal_id first).
     goal_id: Mapped[int | None] = mapped_column(
-        ForeignKey("networking_goal.id", ondelete="SET NULL"), index=True
+        ForeignKey("networking_goal.id", ondelete="SET NULL")
     )
     met_on: Mapped[date] = mapped_column(Date)
     format: Mapped[MeetingFormat] = mapped_column(str_enum(MeetingFormat))
