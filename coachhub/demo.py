@@ -96,8 +96,9 @@ def seed_networking(
             due_on=today + timedelta(days=75),
         ),
     ]
+    achieved = None
     if meetings > 10:
-        done = goals.assign_goal(
+        achieved = goals.assign_goal(
             practice,
             coach,
             client,
@@ -109,7 +110,6 @@ def seed_networking(
             target_meetings=3,
             due_on=today - timedelta(days=20),
         )
-        goals.close_goal(practice, coach, done, GoalStatus.ACHIEVED)
     goals.propose_goal(
         practice,
         client,
@@ -152,7 +152,7 @@ def seed_networking(
             met_on=met_on,
             format=rng.choice(list(MeetingFormat)),
             contact=rows[n % len(rows)],
-            goal=goal_rows[n % 2] if n % 3 else None,
+            goal=goal_rows[n % 2] if n % 3 else (achieved if n < meetings // 2 else None),
             # Mostly intentional meetings; now and then a weak one for the coach to pick up.
             ask=rng.choice(ASKS) if rng.random() > 0.15 else "",
             offer=rng.choice(OFFERS) if rng.random() > 0.2 else "",
@@ -188,4 +188,6 @@ def seed_networking(
             )
             if n % 4 == 0:
                 reviews.comment_on_meeting(practice, client, log, "Thanks, noted for next time!")
+    if achieved is not None:
+        goals.close_goal(practice, coach, achieved, GoalStatus.ACHIEVED)
     db.session.flush()

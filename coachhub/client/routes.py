@@ -134,11 +134,18 @@ def _stale_contacts(today):
     )
 
 
-def _contact_choices(exclude: int | None = None, blank: str = "—") -> list[SelectChoice]:
+def _usable_contact(keep: int | None = None):
+    """Active contacts, plus the one a log already points at even if archived since."""
+    return Contact.archived_at.is_(None) | (Contact.id == (keep or -1))
+
+
+def _contact_choices(
+    exclude: int | None = None, blank: str = "—", keep: int | None = None
+) -> list[SelectChoice]:
     rows = db.session.execute(
         scoped_select(Contact)
         .with_only_columns(Contact.id, Contact.name, Contact.company)
-        .where(Contact.archived_at.is_(None))
+        .where(_usable_contact(keep))
         .order_by(Contact.name, Contact.id)
     ).all()
     choices = [SelectChoice("", blank)]
@@ -322,18 +329,21 @@ def _goal_choices(current: int | None = None) -> list[SelectChoice]:
 
 def _meeting_form(log: MeetingLog | None = None) -> MeetingForm:
     form = MeetingForm(obj=log)
-    form.contact_id.choices = _contact_choices(blank="— new contact (enter below) —")
+    form.contact_id.choices = _contact_choices(
+        blank="— new contact (enter below) —", keep=log.contact_id if log else None
+    )
     form.goal_id.choices = _goal_choices(log.goal_id if log else None)
     return form
 
 
-def _meeting_data(form: MeetingForm) -> MeetingData:
+def _meeting_data(form: MeetingForm, log: MeetingLog | None = None) -> MeetingData:
     """The form's data with contact and goal looked up among the client's own rows."""
     contact = goal = None
     if form.contact_id.data is not None:
         contact = db.session.scalar(
             scoped_select(Contact).where(
-                Contact.id == form.contact_id.data, Contact.archived_at.is_(None)
+                Contact.id == form.contact_id.data,
+                _usable_contact(log.contact_id if log else None),
             )
         )
         if contact is None:
@@ -473,7 +483,7 @@ def edit_meeting(log_id: int):
     form = _meeting_form(log)
     if form.validate_on_submit():
         try:
-            meetings.update_meeting(g.practice, g.membership, log, _meeting_data(form))
+            meetings.update_meeting(g.practice, g.membership, log, _meeting_data(form, log))
         except ServiceError as error:
             db.session.rollback()
             attach_error(form, error, "contact_id")

@@ -82,3 +82,26 @@ def test_plan_a_meeting_prefills_a_future_date(world, login):
     assert "Plan a meeting" in page
     assert (utcnow().date() + timedelta(days=7)).isoformat() in page
     assert f'<option selected value="{contact.id}"' in page
+
+
+def test_editing_a_log_whose_contact_was_archived_keeps_the_contact(world, login, db):
+    log = factories.MeetingLogFactory(client=world.client_a1)
+    log.contact.archived_at = utcnow()
+    db.session.commit()
+    c = login(world.client_a1.user)
+    page = c.get(f"/p/alpha/client/meetings/{log.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{log.contact_id}"' in page
+    response = c.post(
+        f"/p/alpha/client/meetings/{log.id}/edit",
+        data={
+            "contact_id": str(log.contact_id),
+            "met_on": log.met_on.isoformat(),
+            "format": "call",
+            "ask": "a",
+            "offer": "b",
+            "keep_in_touch": "yes",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert log.format.value == "call" and log.edited_at is not None
