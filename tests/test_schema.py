@@ -21,6 +21,7 @@ PAGE_INDEXES = {
     "meeting_log": [
         ["client_membership_id", "met_on"],
         ["client_membership_id", "follow_up_due_on"],
+        ["client_membership_id", "follow_up_done_on"],
         ["goal_id", "archived_at"],
         ["contact_id"],
         ["archived_at"],

@@ -279,7 +279,7 @@ def touch_contact(contact_id: int):
     else:
         db.session.commit()
         flash(f"Noted: you were in touch with {contact.name} today.", "success")
-    return redirect(request.form.get("next") or url_for("client.stale_contacts"))
+    return redirect(_local_next() or url_for("client.stale_contacts"))
 
 
 @bp.get("/contacts/stale")
@@ -580,7 +580,15 @@ def complete_follow_up(log_id: int):
         else:
             db.session.commit()
             flash(f"Follow-up with {log.contact.name} done.", "success")
-    return redirect(request.form.get("next") or url_for("client.follow_ups"))
+    return redirect(_local_next() or url_for("client.follow_ups"))
+
+
+def _local_next() -> str | None:
+    """The form's `next` page, only if it is a path on this site (no open redirect)."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return None
 
 
 # Export ----------------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
         # Meeting list and metrics per client by date; follow-ups by due date.
         Index("ix_meeting_log_client_met_on", "client_membership_id", "met_on"),
         Index("ix_meeting_log_client_follow_up_due", "client_membership_id", "follow_up_due_on"),
+        Index("ix_meeting_log_client_follow_up_done", "client_membership_id", "follow_up_done_on"),
         Index("ix_meeting_log_goal_archived", "goal_id", "archived_at"),
         Index("ix_meeting_log_archived_at", "archived_at"),
     )

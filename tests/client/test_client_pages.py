@@ -105,3 +105,14 @@ def test_editing_a_log_whose_contact_was_archived_keeps_the_contact(world, login
     assert response.status_code == 302
     db.session.expire_all()
     assert log.format.value == "call" and log.edited_at is not None
+
+
+def test_follow_up_done_never_redirects_off_site(world, login):
+    log = factories.MeetingLogFactory(
+        client=world.client_a1, follow_up_action="Call", follow_up_due_on=utcnow().date()
+    )
+    response = login(world.client_a1.user).post(
+        f"/p/alpha/client/follow-ups/{log.id}/done", data={"next": "//evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response.location.endswith("/p/alpha/client/follow-ups")
