@@ -73,7 +73,7 @@ def dashboard():
 
 
 def _goals_with_progress():
-    logged = health.goal_logged_counts(g.practice)
+    logged = health.goal_logged_counts(g.practice, g.membership)
     return (
         scoped_select(NetworkingGoal)
         .add_columns(func.coalesce(logged.c.logged, 0).label("logged"))

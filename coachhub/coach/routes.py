@@ -125,7 +125,7 @@ def _load_client(client_id: int) -> Membership:
 def client_detail(client_id: int):
     client = _load_client(client_id)
     today = g.practice.today()
-    logged = health.goal_logged_counts(g.practice)
+    logged = health.goal_logged_counts(g.practice, g.membership)
     client_goals = db.session.execute(
         scoped_select(NetworkingGoal)
         .add_columns(func.coalesce(logged.c.logged, 0).label("logged"))

@@ -49,8 +49,8 @@ def _ratio(numerator, denominator):
     return cast(numerator, Float) / func.nullif(denominator, 0)
 
 
-def log_stats(practice: Practice, today: date):
-    """Per client: counts over non-archived meeting logs."""
+def log_stats(practice: Practice, viewer: Membership, today: date):
+    """Per client the viewer may see: counts over non-archived meeting logs."""
     log = MeetingLog
     past = log.met_on <= today
     due = and_(log.follow_up_due_on.is_not(None), log.follow_up_due_on <= today)
@@ -78,18 +78,19 @@ def log_stats(practice: Practice, today: date):
             _count(and_(past, Review.id.is_(None))).label("unreviewed"),
         )
         .outerjoin(Review, Review.log_id == log.id)
-        .where(log.practice_id == practice.id, log.archived_at.is_(None))
+        .where(log.practice_id == practice.id, log.visible_to(viewer), log.archived_at.is_(None))
         .group_by(log.client_membership_id)
         .subquery("log_stats")
     )
 
 
-def goal_logged_counts(practice: Practice):
-    """Per goal: non-archived logs against it."""
+def goal_logged_counts(practice: Practice, viewer: Membership):
+    """Per goal (of clients the viewer may see): non-archived logs against it."""
     return (
         select(MeetingLog.goal_id.label("goal_id"), func.count().label("logged"))
         .where(
             MeetingLog.practice_id == practice.id,
+            MeetingLog.visible_to(viewer),
             MeetingLog.goal_id.is_not(None),
             MeetingLog.archived_at.is_(None),
         )
@@ -98,10 +99,10 @@ def goal_logged_counts(practice: Practice):
     )
 
 
-def goal_stats(practice: Practice):
+def goal_stats(practice: Practice, viewer: Membership):
     """Per client: open goals, proposals waiting, and capped progress over open goals."""
     goal = NetworkingGoal
-    logged = goal_logged_counts(practice)
+    logged = goal_logged_counts(practice, viewer)
     n = func.coalesce(logged.c.logged, 0)
     is_open = goal.status == GoalStatus.OPEN
     return (
@@ -117,6 +118,7 @@ def goal_stats(practice: Practice):
         .outerjoin(logged, logged.c.goal_id == goal.id)
         .where(
             goal.practice_id == practice.id,
+            goal.visible_to(viewer),
             goal.status.in_([GoalStatus.OPEN, GoalStatus.PROPOSED]),
         )
         .group_by(goal.client_membership_id)
@@ -124,7 +126,7 @@ def goal_stats(practice: Practice):
     )
 
 
-def contact_stats(practice: Practice, today: date):
+def contact_stats(practice: Practice, viewer: Membership, today: date):
     contact = Contact
     return (
         select(
@@ -132,7 +134,11 @@ def contact_stats(practice: Practice, today: date):
             func.count().label("contacts"),
             _count(contact.touch_due_on < today).label("stale_contacts"),
         )
-        .where(contact.practice_id == practice.id, contact.archived_at.is_(None))
+        .where(
+            contact.practice_id == practice.id,
+            contact.visible_to(viewer),
+            contact.archived_at.is_(None),
+        )
         .group_by(contact.client_membership_id)
         .subquery("contact_stats")
     )
@@ -157,9 +163,9 @@ def health_query(
     practice: Practice, viewer: Membership, today: date, sort: str = "name", desc: bool = False
 ) -> Select:
     """One row per active client the viewer may see: the client, its user, coach name, metrics."""
-    logs = log_stats(practice, today)
-    goals = goal_stats(practice)
-    contacts = contact_stats(practice, today)
+    logs = log_stats(practice, viewer, today)
+    goals = goal_stats(practice, viewer)
+    contacts = contact_stats(practice, viewer, today)
     coach = aliased(Membership)
     coach_user = aliased(User)
     zero = literal(0)
