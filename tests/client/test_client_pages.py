@@ -116,3 +116,17 @@ def test_follow_up_done_never_redirects_off_site(world, login):
     )
     assert response.status_code == 302
     assert response.location.endswith("/p/alpha/client/follow-ups")
+
+
+def test_empty_reply_is_refused(world, login, db):
+    from sqlalchemy import func, select
+
+    from coachhub.models import LogComment
+
+    log = factories.MeetingLogFactory(client=world.client_a1)
+    response = login(world.client_a1.user).post(
+        f"/p/alpha/client/meetings/{log.id}/comments", data={"body": "   "}
+    )
+    assert response.status_code == 400
+    assert "Write a reply first." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(LogComment)) == 0
