@@ -25,6 +25,8 @@ DEMO_LOGINS = [
     ("coach2@demo.test", "Cleo Coach", "coach"),
     ("client@demo.test", "Kim Client", "client of coach@demo.test"),
     ("client2@demo.test", "Kai Client", "client of coach2@demo.test"),
+    ("client3@demo.test", "Priya Patel", "client of coach@demo.test (gone quiet)"),
+    ("client4@demo.test", "Tom Nguyen", "client of owner@demo.test (well advanced)"),
 ]
 
 
@@ -80,11 +82,20 @@ def build_demo() -> Practice:
         db.session.flush()
         return m
 
-    member("owner@demo.test", Role.OWNER)
+    owner = member("owner@demo.test", Role.OWNER)
     coach = member("coach@demo.test", Role.COACH)
     coach2 = member("coach2@demo.test", Role.COACH)
-    member("client@demo.test", Role.CLIENT, coach)
-    member("client2@demo.test", Role.CLIENT, coach2)
+    kim = member("client@demo.test", Role.CLIENT, coach)
+    kai = member("client2@demo.test", Role.CLIENT, coach2)
+    priya = member("client3@demo.test", Role.CLIENT, coach)
+    tom = member("client4@demo.test", Role.CLIENT, owner)
+    from coachhub.demo import seed_networking
+
+    # Several clients at different stages: busy, just starting, gone quiet, well advanced.
+    seed_networking(practice, kim, coach, weeks=12, meetings=16, seed=1)
+    seed_networking(practice, kai, coach2, weeks=2, meetings=2, seed=2)
+    seed_networking(practice, priya, coach, weeks=14, meetings=5, seed=3, quiet_days=45)
+    seed_networking(practice, tom, owner, weeks=16, meetings=22, seed=4)
     return practice
 
 

@@ -4,8 +4,26 @@ from zoneinfo import available_timezones
 
 import email_validator
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectChoice, SelectField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import (
+    DateField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from coachhub.services.goals import GOAL_FIELDS
 
 # The demo and test accounts live under .test (RFC 2606), which email-validator
 # rejects as special-use by default; every other special-use name stays refused.
@@ -39,3 +57,65 @@ class NewPasswordMixin:
 
 class ConfirmForm(FlaskForm):
     """An empty form: the CSRF token for a confirm-then-POST action."""
+
+
+def optional_id(value) -> int | None:
+    """Coerce a select's value to an id, '' (nothing chosen) to None."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1  # never a real id: the scoped lookup refuses it with a clear message
+
+
+class GoalForm(FlaskForm):
+    """A networking goal, as the coach assigns it or the client proposes it."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=120)])
+    focus = RadioField(
+        "Focus",
+        choices=[
+            SelectChoice("company", "Companies"),
+            SelectChoice("people", "People"),
+            SelectChoice("industry", "An industry"),
+        ],
+        default="company",
+    )
+    target = StringField(
+        "Target",
+        validators=[Length(max=255)],
+        description='Who or what, e.g. "product teams at fintechs in Auckland".',
+    )
+    find_out = TextAreaField(
+        "What to find out", validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+    can_offer = TextAreaField(
+        "What the client can offer", validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+    target_meetings = IntegerField(
+        "Target number of meetings",
+        default=5,
+        validators=[
+            InputRequired(message="How many meetings?"),
+            NumberRange(min=1, max=100, message="Between 1 and 100."),
+        ],
+    )
+    due_on = DateField("Due date", validators=[Optional()])
+
+    def goal_fields(self) -> dict:
+        return {name: self[name].data for name in GOAL_FIELDS}
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(
+        "Reply",
+        validators=[DataRequired(message="Write a reply first."), Length(max=2000)],
+        render_kw={"rows": 3},
+    )
+
+
+def attach_error(form: FlaskForm, error, default: str) -> None:
+    """Show a ServiceError next to its field (or `default` when the field is not on the form)."""
+    name = error.field if error.field in form else default
+    form[name].errors = [*form[name].errors, error.message]

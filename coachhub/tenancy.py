@@ -99,10 +99,15 @@ def scoped_select(model: type[M]) -> Select[tuple[M]]:
     )
 
 
-def get_scoped_or_404(model: type[M], object_id: int, *criteria) -> M:
-    """The one way a URL id becomes a row: same practice, visible to this role, or 404."""
+def get_scoped_or_404(model: type[M], object_id: int, *criteria, options=()) -> M:
+    """The one way a URL id becomes a row: same practice, visible to this role, or 404.
+
+    `options` are loader options (joinedload, ...) so a page can fetch what it shows at once.
+    """
     obj = db.session.scalars(
-        scoped_select(model).where(model.id == object_id, *criteria)  # type: ignore[attr-defined]
+        scoped_select(model)
+        .where(model.id == object_id, *criteria)  # type: ignore[attr-defined]
+        .options(*options)
     ).first()
     if obj is None:
         abort(404)

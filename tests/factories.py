@@ -7,7 +7,23 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from coachhub.extensions import db
-from coachhub.models import Invitation, Membership, Practice, Role, User, utcnow
+from coachhub.models import (
+    Contact,
+    GoalFocus,
+    GoalStatus,
+    Invitation,
+    KeepInTouch,
+    LogComment,
+    MeetingFormat,
+    MeetingLog,
+    Membership,
+    NetworkingGoal,
+    Practice,
+    Review,
+    Role,
+    User,
+    utcnow,
+)
 from coachhub.security import hash_password, new_token
 
 PASSWORD = "correct-horse-battery"
@@ -48,6 +64,82 @@ class MembershipFactory(Base):
     practice = factory.SubFactory(PracticeFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.CLIENT
+
+
+class GoalFactory(Base):
+    """A goal of `client` (a client Membership): pass client=..."""
+
+    class Meta:
+        model = NetworkingGoal
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    focus = GoalFocus.COMPANY
+    target = "product teams at fintechs"
+    target_meetings = 4
+    status = GoalStatus.OPEN
+
+
+class ContactFactory(Base):
+    class Meta:
+        model = Contact
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    name = factory.Sequence(lambda n: f"Contact {n}")
+    company = "Acme"
+
+
+class MeetingLogFactory(Base):
+    """A meeting log with an ask and an offer (not weak); creates its contact if none given."""
+
+    class Meta:
+        model = MeetingLog
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    contact = factory.LazyAttribute(lambda o: ContactFactory(client=o.client))
+    met_on = factory.LazyFunction(lambda: utcnow().date() - timedelta(days=3))
+    format = MeetingFormat.COFFEE
+    ask = "How do product teams hire?"
+    offer = "An intro to a designer I know"
+    keep_in_touch = KeepInTouch.YES
+    is_weak = False
+
+
+class ReviewFactory(Base):
+    class Meta:
+        model = Review
+        exclude = ("log_row",)
+
+    log_row = None
+    practice_id = factory.LazyAttribute(lambda o: o.log_row.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.log_row.client_membership_id)
+    log_id = factory.LazyAttribute(lambda o: o.log_row.id)
+    intent_clarity = 4
+    reciprocity = 3
+    follow_up = 2
+    comment = "Good ask."
+
+
+class LogCommentFactory(Base):
+    class Meta:
+        model = LogComment
+        exclude = ("log_row",)
+
+    log_row = None
+    practice_id = factory.LazyAttribute(lambda o: o.log_row.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.log_row.client_membership_id)
+    log_id = factory.LazyAttribute(lambda o: o.log_row.id)
+    author_membership_id = factory.LazyAttribute(lambda o: o.log_row.client_membership_id)
+    body = "Thanks!"
 
 
 def owner(practice: Practice, **kw) -> Membership:

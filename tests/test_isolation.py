@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from coachhub import create_app
 from coachhub.extensions import db
 from config import TestingConfig
+from tests import factories
 from tests.factories import World
 
 # Reachable without logging in.
@@ -51,7 +52,10 @@ OWNER_ONLY = {
     "coach.restore_coach",
     "coach.settings",
     "coach.restore_client",
+    "coach.reassign_client",
 }
+# Practice B's member who may use the area there: probes practice A's ids on B's own slug.
+AREA_USERS_B = {"coach": "owner_b", "client": "client_b", "billing": "owner_b"}
 # Within an area, who sees the ids of the rightful user's objects but must get 404.
 SAME_PRACTICE_OUTSIDERS = {"coach": "coach_a2", "client": "client_a2", "billing": None}
 
@@ -60,13 +64,33 @@ PARAMS = {
     "client_id": lambda w: w.client_a1.id,
     "invitation_id": lambda w: w.invitation_a1.id,
     "member_id": lambda w: w.coach_a1.id,
+    "goal_id": lambda w: factories.GoalFactory(client=w.client_a1).id,
+    "contact_id": lambda w: factories.ContactFactory(client=w.client_a1).id,
+    "log_id": lambda w: _log(w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
     "client_id": lambda w: w.client_b.id,
     "invitation_id": None,
     "member_id": lambda w: w.coach_b.id,
+    "goal_id": lambda w: factories.GoalFactory(client=w.client_b).id,
+    "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
+    "log_id": lambda w: _log(w.client_b).id,
 }
+
+
+def _log(client):
+    """A meeting log with an open follow-up, so every follow-up route has something to act on."""
+    from datetime import timedelta
+
+    from coachhub.models import utcnow
+
+    return factories.MeetingLogFactory(
+        client=client,
+        follow_up_action="Send thank-you note",
+        follow_up_due_on=utcnow().date() + timedelta(days=2),
+    )
+
 
 _app = create_app(TestingConfig)
 RULES = sorted(
@@ -143,7 +167,7 @@ def test_practice_route_is_isolated(app, world, login, endpoint, method):
 
     clients = {
         name: login(getattr(world, name).user)
-        for name in {rightful, *wrong_roles, "owner_b", "coach_a2", "client_a2"}
+        for name in {rightful, *wrong_roles, "owner_b", "client_b", "coach_a2", "client_a2"}
     }
     anonymous = app.test_client()
     before = _fingerprint()
@@ -158,7 +182,7 @@ def test_practice_route_is_isolated(app, world, login, endpoint, method):
     assert response.status_code == 404, f"other practice {method} {url_a}"
     if values:
         url_b = _url(app, endpoint, "beta", values)
-        response = _request(clients["owner_b"], method, url_b)
+        response = _request(clients[AREA_USERS_B[area]], method, url_b)
         assert response.status_code == 404, f"other practice, own slug {method} {url_b}"
 
     # (c) the wrong role in this practice

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from coachhub.forms import timezone_field
 
@@ -21,3 +21,37 @@ class InviteForm(FlaskForm):
 class PracticeSettingsForm(FlaskForm):
     name = StringField("Practice name", validators=[DataRequired(), Length(max=120)])
     timezone = timezone_field()
+
+
+SCORE_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]
+
+
+def _score(label: str, description: str) -> RadioField:
+    return RadioField(
+        label,
+        choices=SCORE_CHOICES,
+        coerce=int,
+        validators=[InputRequired(message="Score from 1 to 5.")],
+        description=description,
+    )
+
+
+class ReviewForm(FlaskForm):
+    intent_clarity = _score("Intent clarity", "Did they know what they wanted to find out?")
+    reciprocity = _score("Reciprocity", "Did they offer something in return?")
+    follow_up = _score("Follow-up", "Did they ask to keep in touch and plan a follow-up?")
+    comment = TextAreaField(
+        "Comment for the client", validators=[Length(max=2000)], render_kw={"rows": 4}
+    )
+
+
+class CloseGoalForm(FlaskForm):
+    status = RadioField(
+        "Close as",
+        choices=[SelectChoice("achieved", "Achieved"), SelectChoice("dropped", "Dropped")],
+        default="achieved",
+    )
+
+
+class ReassignForm(FlaskForm):
+    coach = SelectField("New coach", coerce=int)

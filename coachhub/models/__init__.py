@@ -1,21 +1,43 @@
 """All models, imported here so Alembic and the app see the full metadata."""
 
+from coachhub.models.assignment import CoachAssignment
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
 from coachhub.models.billing import StripeEvent
+from coachhub.models.contact import Contact
 from coachhub.models.email import EmailStatus, OutboundEmail
+from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
 from coachhub.models.invitation import Invitation
+from coachhub.models.meeting import (
+    Approach,
+    KeepInTouch,
+    LogComment,
+    MeetingFormat,
+    MeetingLog,
+    Review,
+)
 from coachhub.models.notifications import CalendarToken, NotificationPreference
 from coachhub.models.practice import Practice
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 
 __all__ = [
+    "Approach",
     "AuditEvent",
     "CalendarToken",
     "COACHING_ROLES",
     "ClientOwnedMixin",
     "EmailStatus",
+    "CoachAssignment",
+    "Contact",
+    "GoalFocus",
+    "GoalStatus",
+    "KeepInTouch",
+    "LogComment",
+    "MeetingFormat",
+    "MeetingLog",
+    "NetworkingGoal",
+    "Review",
     "Invitation",
     "Membership",
     "MemberStatus",

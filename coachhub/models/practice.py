@@ -1,6 +1,6 @@
 """The tenant: a coaching practice."""
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Boolean, Integer, String
@@ -32,6 +32,12 @@ class Practice(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Practice {self.slug}>"
+
+    def today(self) -> date:
+        """Today's date where the practice is: due dates and 'last 30 days' count from it."""
+        from coachhub.models.base import utcnow
+
+        return utcnow().astimezone(self.tz).date()
 
     @property
     def trial_days_left(self) -> int:

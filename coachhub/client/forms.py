@@ -1,0 +1,144 @@
+"""Client portal forms: contacts, meeting logs, follow-ups."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+
+from coachhub.forms import optional_id
+from coachhub.models import Approach, KeepInTouch, MeetingFormat
+
+TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
+
+
+def _area(label: str, description: str = "", rows: int = 3) -> TextAreaField:
+    return TextAreaField(label, validators=TEXT, description=description, render_kw={"rows": rows})
+
+
+class ContactForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    company = StringField("Company", validators=[Length(max=120)])
+    title = StringField("Job title", validators=[Length(max=120)])
+    industry = StringField("Industry", validators=[Length(max=120)])
+    email = StringField(
+        "Email",
+        validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+    )
+    profile_url = URLField(
+        "Profile URL",
+        validators=[Optional(), URL(message="Enter a full web address."), Length(max=500)],
+    )
+    how_met = StringField("How you met", validators=[Length(max=255)])
+    introduced_by_contact_id = SelectField(
+        "Introduced by", coerce=optional_id, validate_choice=False
+    )
+    cadence_days = IntegerField(
+        "Keep in touch every … days",
+        validators=[Optional(), NumberRange(min=1, max=730, message="Between 1 and 730 days.")],
+        description="Leave empty for no cadence; past it, the contact shows up as stale.",
+    )
+    notes = TextAreaField("Notes", validators=TEXT, render_kw={"rows": 3})
+
+    FIELDS = (
+        "name",
+        "company",
+        "title",
+        "industry",
+        "email",
+        "profile_url",
+        "how_met",
+        "introduced_by_contact_id",
+        "cadence_days",
+        "notes",
+    )
+
+    def contact_fields(self) -> dict:
+        return {
+            name: self[name].data or ("" if name not in NULLABLE else None) for name in self.FIELDS
+        }
+
+
+NULLABLE = {"introduced_by_contact_id", "cadence_days"}
+
+
+class MeetingForm(FlaskForm):
+    contact_id = SelectField("Contact", coerce=optional_id, validate_choice=False)
+    new_contact_name = StringField("…or a new contact's name", validators=[Length(max=120)])
+    new_contact_company = StringField("New contact's company", validators=[Length(max=120)])
+    goal_id = SelectField(
+        "Goal", coerce=optional_id, validate_choice=False, description="Optional."
+    )
+    met_on = DateField("Date", validators=[InputRequired(message="When was (or is) the meeting?")])
+    format = SelectField(
+        "Format",
+        choices=[
+            SelectChoice(MeetingFormat.COFFEE.value, "Coffee"),
+            SelectChoice(MeetingFormat.EVENT.value, "Event"),
+            SelectChoice(MeetingFormat.CALL.value, "Call"),
+            SelectChoice(MeetingFormat.VIDEO.value, "Video"),
+            SelectChoice(MeetingFormat.ONLINE_SOCIAL.value, "Online / social"),
+            SelectChoice(MeetingFormat.OTHER.value, "Other"),
+        ],
+        default=MeetingFormat.COFFEE.value,
+    )
+    ask = _area("My ask", "What do you want to find out? About a company, people, the industry.")
+    offer = _area("My offer", "What can you do for them? An introduction, an article, your skills.")
+    learned = _area("What I learned")
+    they_asked = _area("What they asked of me")
+    introductions = _area("Introductions offered", "Who did they offer to introduce you to?")
+    new_introductions = _area(
+        "Add them as contacts",
+        "One per line, as “Name, Company”: each becomes a contact introduced by this one.",
+        rows=2,
+    )
+    approach = RadioField(
+        "How did I come across?",
+        choices=[
+            SelectChoice(Approach.INFORMATION.value, "Seeking information"),
+            SelectChoice(Approach.MIXED.value, "A bit of both"),
+            SelectChoice(Approach.JOB_ASKING.value, "Asking for a job"),
+        ],
+        coerce=lambda v: Approach(v) if v in set(Approach) else None,
+        validate_choice=False,
+        description="Information, not a job: did you learn about the market, "
+        "or ask where the jobs are?",
+    )
+    reflection = _area("Reflection on my approach", "What would you do differently next time?")
+    keep_in_touch = RadioField(
+        "Asked to keep in touch?",
+        choices=[
+            SelectChoice(KeepInTouch.NOT_ASKED.value, "Didn't ask"),
+            SelectChoice(KeepInTouch.YES.value, "Asked: yes"),
+            SelectChoice(KeepInTouch.MAYBE.value, "Asked: maybe"),
+            SelectChoice(KeepInTouch.NO.value, "Asked: no"),
+        ],
+        default=KeepInTouch.NOT_ASKED.value,
+    )
+    keep_in_touch_answer = StringField("Their answer, in their words", validators=[Length(max=255)])
+    follow_up_action = StringField(
+        "Follow-up action",
+        validators=[Length(max=255)],
+        description="e.g. send the article I mentioned, thank-you email.",
+    )
+    follow_up_due_on = DateField("Follow-up due", validators=[Optional()])
+    follow_up_done_on = DateField("Follow-up done on", validators=[Optional()])
+
+
+class DoneForm(FlaskForm):
+    done_on = DateField("Done on", validators=[Optional()], description="Today if left empty.")

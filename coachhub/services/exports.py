@@ -1,0 +1,185 @@
+"""Data ownership: everything a client owns, as JSON or as CSV files in a zip."""
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+from enum import Enum
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coachhub.extensions import db
+from coachhub.models import (
+    Contact,
+    LogComment,
+    MeetingLog,
+    Membership,
+    NetworkingGoal,
+    Review,
+)
+
+GOAL_COLUMNS = (
+    "id",
+    "title",
+    "focus",
+    "target",
+    "find_out",
+    "can_offer",
+    "target_meetings",
+    "due_on",
+    "status",
+    "created_at",
+    "closed_at",
+)
+CONTACT_COLUMNS = (
+    "id",
+    "name",
+    "company",
+    "title",
+    "industry",
+    "email",
+    "profile_url",
+    "how_met",
+    "introduced_by_contact_id",
+    "cadence_days",
+    "notes",
+    "last_touched_on",
+    "archived_at",
+    "created_at",
+)
+LOG_COLUMNS = (
+    "id",
+    "contact_id",
+    "goal_id",
+    "met_on",
+    "format",
+    "ask",
+    "offer",
+    "learned",
+    "they_asked",
+    "introductions",
+    "approach",
+    "reflection",
+    "keep_in_touch",
+    "keep_in_touch_answer",
+    "follow_up_action",
+    "follow_up_due_on",
+    "follow_up_done_on",
+    "is_weak",
+    "edited_at",
+    "archived_at",
+    "created_at",
+)
+REVIEW_COLUMNS = (
+    "id",
+    "log_id",
+    "intent_clarity",
+    "reciprocity",
+    "follow_up",
+    "comment",
+    "created_at",
+    "updated_at",
+)
+COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
+FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
+
+
+def _value(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _row(obj, columns) -> dict:
+    return {name: _value(getattr(obj, name)) for name in columns}
+
+
+def client_export(client: Membership) -> dict:
+    """Profile, goals, contacts, logs (with review and comments) and follow-ups of `client`."""
+    owned = {"practice_id": client.practice_id, "client_membership_id": client.id}
+
+    def rows(model, *order, options=()):
+        query = select(model).filter_by(**owned).order_by(*order).options(*options)
+        return list(db.session.scalars(query))
+
+    goals = rows(NetworkingGoal, NetworkingGoal.id)
+    contacts = rows(Contact, Contact.id)
+    logs = rows(MeetingLog, MeetingLog.met_on, MeetingLog.id)
+    reviews = {r.log_id: r for r in rows(Review, Review.id)}
+    comments: dict[int, list[LogComment]] = {}
+    for comment in rows(
+        LogComment,
+        LogComment.created_at,
+        LogComment.id,
+        options=[selectinload(LogComment.author).selectinload(Membership.user)],
+    ):
+        comments.setdefault(comment.log_id, []).append(comment)
+
+    def comment_row(c: LogComment) -> dict:
+        row = _row(c, ("id", "log_id", "body", "created_at"))
+        row["author"] = c.author.user.name if c.author else None
+        return row
+
+    log_rows = []
+    for log in logs:
+        row = _row(log, LOG_COLUMNS)
+        review = reviews.get(log.id)
+        row["review"] = _row(review, REVIEW_COLUMNS) if review else None
+        row["comments"] = [comment_row(c) for c in comments.get(log.id, [])]
+        log_rows.append(row)
+    follow_ups = [
+        {
+            "log_id": log.id,
+            "contact_id": log.contact_id,
+            "action": log.follow_up_action,
+            "due_on": _value(log.follow_up_due_on),
+            "done_on": _value(log.follow_up_done_on),
+        }
+        for log in logs
+        if log.follow_up_due_on is not None
+    ]
+    return {
+        "profile": {
+            "id": client.id,
+            "name": client.user.name,
+            "email": client.user.email,
+            "practice": client.practice.name,
+            "coach": client.coach.user.name if client.coach else None,
+            "status": client.status.value,
+            "joined": _value(client.created_at),
+        },
+        "goals": [_row(g, GOAL_COLUMNS) for g in goals],
+        "contacts": [_row(c, CONTACT_COLUMNS) for c in contacts],
+        "meeting_logs": log_rows,
+        "follow_ups": follow_ups,
+    }
+
+
+def _csv(rows: list[dict], columns) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def client_export_zip(data: dict) -> bytes:
+    """The export as CSV files (one per kind of row) in a zip."""
+    logs = data["meeting_logs"]
+    files = {
+        "profile.csv": _csv([data["profile"]], data["profile"].keys()),
+        "goals.csv": _csv(data["goals"], GOAL_COLUMNS),
+        "contacts.csv": _csv(data["contacts"], CONTACT_COLUMNS),
+        "meeting_logs.csv": _csv(logs, LOG_COLUMNS),
+        "reviews.csv": _csv([log["review"] for log in logs if log["review"]], REVIEW_COLUMNS),
+        "comments.csv": _csv([c for log in logs for c in log["comments"]], COMMENT_COLUMNS),
+        "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()

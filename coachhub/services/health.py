@@ -1,0 +1,268 @@
+"""Networking health: the metrics behind both dashboards, computed with aggregate queries.
+
+Every metric is one GROUP BY per client over that client's non-archived rows,
+so a dashboard costs the same few queries whatever the number of clients,
+goals, contacts or logs. Definitions (also in docs/portals.md):
+
+- meetings_30d: logs with a meeting date in the last 30 days (today included).
+- ask_offer_share: logs (meeting date up to today) with both an ask and an offer ÷ logs.
+- reciprocity: logs where the client offered something ÷ logs.
+- on_time_rate: follow-ups done on or before their due date ÷ follow-ups due by today.
+- overdue: follow-ups past their due date and not done.
+- keep_in_touch_rate: "yes" answers ÷ logs where the client asked to keep in touch.
+- goal_progress: over open goals, meetings logged (capped at each target) ÷ sum of targets.
+- last_activity: the latest meeting date up to today.
+- unreviewed: logs up to today that the coach has not reviewed yet.
+- stale_contacts: contacts with a cadence whose touch is past due.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, select
+from sqlalchemy.orm import aliased
+
+from coachhub.extensions import db
+from coachhub.models import (
+    Contact,
+    GoalStatus,
+    KeepInTouch,
+    MeetingLog,
+    Membership,
+    MemberStatus,
+    NetworkingGoal,
+    Practice,
+    Review,
+    Role,
+    User,
+)
+
+ATTENTION_DAYS = 30
+
+
+def _count(condition) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _ratio(numerator, denominator):
+    """A 0..1 share, NULL when there is nothing to divide by."""
+    return cast(numerator, Float) / func.nullif(denominator, 0)
+
+
+def log_stats(practice: Practice, viewer: Membership, today: date):
+    """Per client the viewer may see: counts over non-archived meeting logs."""
+    log = MeetingLog
+    past = log.met_on <= today
+    due = and_(log.follow_up_due_on.is_not(None), log.follow_up_due_on <= today)
+    return (
+        select(
+            log.client_membership_id.label("client_id"),
+            _count(past).label("logs"),
+            _count(and_(past, log.met_on > today - timedelta(days=30))).label("meetings_30d"),
+            _count(and_(past, log.is_weak.is_(False))).label("strong"),
+            _count(and_(past, log.offer != "")).label("offered"),
+            _count(due).label("follow_ups_due"),
+            _count(
+                and_(
+                    due,
+                    log.follow_up_done_on.is_not(None),
+                    log.follow_up_done_on <= log.follow_up_due_on,
+                )
+            ).label("follow_ups_on_time"),
+            _count(and_(log.follow_up_due_on < today, log.follow_up_done_on.is_(None))).label(
+                "overdue"
+            ),
+            _count(and_(past, log.keep_in_touch != KeepInTouch.NOT_ASKED)).label("kit_asked"),
+            _count(and_(past, log.keep_in_touch == KeepInTouch.YES)).label("kit_yes"),
+            func.max(case((past, log.met_on))).label("last_activity"),
+            _count(and_(past, Review.id.is_(None))).label("unreviewed"),
+        )
+        .outerjoin(Review, Review.log_id == log.id)
+        .where(log.practice_id == practice.id, log.visible_to(viewer), log.archived_at.is_(None))
+        .group_by(log.client_membership_id)
+        .subquery("log_stats")
+    )
+
+
+def goal_logged_counts(practice: Practice, viewer: Membership):
+    """Per goal (of clients the viewer may see): non-archived logs against it."""
+    return (
+        select(MeetingLog.goal_id.label("goal_id"), func.count().label("logged"))
+        .where(
+            MeetingLog.practice_id == practice.id,
+            MeetingLog.visible_to(viewer),
+            MeetingLog.goal_id.is_not(None),
+            MeetingLog.archived_at.is_(None),
+        )
+        .group_by(MeetingLog.goal_id)
+        .subquery("goal_logged")
+    )
+
+
+def goal_stats(practice: Practice, viewer: Membership):
+    """Per client: open goals, proposals waiting, and capped progress over open goals."""
+    goal = NetworkingGoal
+    logged = goal_logged_counts(practice, viewer)
+    n = func.coalesce(logged.c.logged, 0)
+    is_open = goal.status == GoalStatus.OPEN
+    return (
+        select(
+            goal.client_membership_id.label("client_id"),
+            _count(is_open).label("open_goals"),
+            _count(goal.status == GoalStatus.PROPOSED).label("proposed_goals"),
+            func.sum(case((is_open, goal.target_meetings), else_=0)).label("goal_target"),
+            func.sum(
+                case((is_open, case((n > goal.target_meetings, goal.target_meetings), else_=n)))
+            ).label("goal_logged"),
+        )
+        .outerjoin(logged, logged.c.goal_id == goal.id)
+        .where(
+            goal.practice_id == practice.id,
+            goal.visible_to(viewer),
+            goal.status.in_([GoalStatus.OPEN, GoalStatus.PROPOSED]),
+        )
+        .group_by(goal.client_membership_id)
+        .subquery("goal_stats")
+    )
+
+
+def contact_stats(practice: Practice, viewer: Membership, today: date):
+    contact = Contact
+    return (
+        select(
+            contact.client_membership_id.label("client_id"),
+            func.count().label("contacts"),
+            _count(contact.touch_due_on < today).label("stale_contacts"),
+        )
+        .where(
+            contact.practice_id == practice.id,
+            contact.visible_to(viewer),
+            contact.archived_at.is_(None),
+        )
+        .group_by(contact.client_membership_id)
+        .subquery("contact_stats")
+    )
+
+
+SORTS = (
+    "name",
+    "coach",
+    "meetings_30d",
+    "goal_progress",
+    "ask_offer_share",
+    "reciprocity",
+    "on_time_rate",
+    "overdue",
+    "keep_in_touch_rate",
+    "last_activity",
+    "unreviewed",
+)
+
+
+def health_query(
+    practice: Practice, viewer: Membership, today: date, sort: str = "name", desc: bool = False
+) -> Select:
+    """One row per active client the viewer may see: the client, its user, coach name, metrics."""
+    logs = log_stats(practice, viewer, today)
+    goals = goal_stats(practice, viewer)
+    contacts = contact_stats(practice, viewer, today)
+    coach = aliased(Membership)
+    coach_user = aliased(User)
+    zero = literal(0)
+    columns = {
+        "name": User.name,
+        "coach": coach_user.name,
+        "meetings_30d": func.coalesce(logs.c.meetings_30d, zero),
+        "goal_progress": _ratio(goals.c.goal_logged, goals.c.goal_target),
+        "ask_offer_share": _ratio(logs.c.strong, logs.c.logs),
+        "reciprocity": _ratio(logs.c.offered, logs.c.logs),
+        "on_time_rate": _ratio(logs.c.follow_ups_on_time, logs.c.follow_ups_due),
+        "overdue": func.coalesce(logs.c.overdue, zero),
+        "keep_in_touch_rate": _ratio(logs.c.kit_yes, logs.c.kit_asked),
+        "last_activity": logs.c.last_activity,
+        "unreviewed": func.coalesce(logs.c.unreviewed, zero),
+        "open_goals": func.coalesce(goals.c.open_goals, zero),
+        "proposed_goals": func.coalesce(goals.c.proposed_goals, zero),
+        "contacts": func.coalesce(contacts.c.contacts, zero),
+        "stale_contacts": func.coalesce(contacts.c.stale_contacts, zero),
+        "logs": func.coalesce(logs.c.logs, zero),
+    }
+    query = (
+        select(Membership, *(expr.label(name) for name, expr in columns.items()))
+        .join(User, Membership.user_id == User.id)
+        .outerjoin(coach, Membership.coach_membership_id == coach.id)
+        .outerjoin(coach_user, coach.user_id == coach_user.id)
+        .outerjoin(logs, logs.c.client_id == Membership.id)
+        .outerjoin(goals, goals.c.client_id == Membership.id)
+        .outerjoin(contacts, contacts.c.client_id == Membership.id)
+        .where(
+            Membership.practice_id == practice.id,
+            Membership.visible_to(viewer),
+            Membership.role == Role.CLIENT,
+            Membership.status == MemberStatus.ACTIVE,
+        )
+    )
+    if sort not in SORTS:
+        sort = "name"
+    key = columns[sort]
+    # NULL (no data yet) sorts last either way, portable across SQLite and PostgreSQL.
+    order = [case((key.is_(None), 1), else_=0), key.desc() if desc else key.asc()]
+    if viewer.is_owner:
+        # The owner's view is grouped by coach.
+        order = [coach_user.name.asc(), coach.id.asc(), *order]
+    return query.order_by(*order, User.name, Membership.id)
+
+
+def needs_attention_query(practice: Practice, viewer: Membership, today: date) -> Select:
+    """Clients with overdue follow-ups, unreviewed logs or no meeting in the last 30 days."""
+    query = health_query(practice, viewer, today, sort="overdue", desc=True)
+    rows = query.subquery("health")
+    quiet_since = today - timedelta(days=ATTENTION_DAYS)
+    return (
+        select(rows)
+        .where(
+            (rows.c.overdue > 0)
+            | (rows.c.unreviewed > 0)
+            | rows.c.last_activity.is_(None)
+            | (rows.c.last_activity < quiet_since)
+        )
+        .order_by(rows.c.overdue.desc(), rows.c.unreviewed.desc(), rows.c.name)
+    )
+
+
+def client_health(practice: Practice, viewer: Membership, client: Membership, today: date):
+    """The metrics row of one client."""
+    query = health_query(practice, viewer, today).where(Membership.id == client.id)
+    return db.session.execute(query).first()
+
+
+@dataclass
+class Week:
+    start: date
+    meetings: int
+
+
+def meetings_per_week(client: Membership, today: date, weeks: int = 12) -> list[Week]:
+    """Meetings per week (weeks start on Monday) for the last `weeks` weeks, oldest first."""
+    this_monday = today - timedelta(days=today.weekday())
+    first = this_monday - timedelta(weeks=weeks - 1)
+    per_day = db.session.execute(
+        select(MeetingLog.met_on, func.count())
+        .where(
+            MeetingLog.practice_id == client.practice_id,
+            MeetingLog.client_membership_id == client.id,
+            MeetingLog.archived_at.is_(None),
+            MeetingLog.met_on >= first,
+            MeetingLog.met_on <= today,
+        )
+        .group_by(MeetingLog.met_on)
+    ).all()
+    buckets = {first + timedelta(weeks=i): 0 for i in range(weeks)}
+    for day, count in per_day:
+        buckets[day - timedelta(days=day.weekday())] += count
+    return [Week(start, count) for start, count in buckets.items()]
+
+
+def percent(value: float | None) -> str:
+    """A ratio as '67%', or an en dash when there is nothing to measure yet."""
+    return "–" if value is None else f"{round(100 * value)}%"

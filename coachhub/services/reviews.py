@@ -1,0 +1,65 @@
+"""Coach reviews of meeting logs and the comment thread under each log."""
+
+from coachhub.extensions import db
+from coachhub.models import LogComment, MeetingLog, Membership, Practice, Review
+from coachhub.services import ServiceError
+from coachhub.services.audit import record
+from coachhub.services.goals import require_coach_of
+
+SCORES = ("intent_clarity", "reciprocity", "follow_up")
+
+
+def review_meeting(
+    practice: Practice,
+    actor: Membership,
+    log: MeetingLog,
+    *,
+    intent_clarity: int,
+    reciprocity: int,
+    follow_up: int,
+    comment: str = "",
+) -> Review:
+    """Score a log (1-5 each) and comment; reviewing again updates the same review."""
+    require_coach_of(actor, log.client)
+    scores = {"intent_clarity": intent_clarity, "reciprocity": reciprocity, "follow_up": follow_up}
+    for name, value in scores.items():
+        if value is None or not 1 <= int(value) <= 5:
+            raise ServiceError("Score from 1 to 5.", name)
+    review = log.review
+    if review is None:
+        review = Review(
+            practice_id=practice.id, client_membership_id=log.client_membership_id, log=log
+        )
+        db.session.add(review)
+    review.reviewer_membership_id = actor.id
+    for name, value in scores.items():
+        setattr(review, name, int(value))
+    review.comment = comment.strip()
+    db.session.flush()
+    record(practice, actor.user, "meeting.reviewed", log, **scores)
+    return review
+
+
+def comment_on_meeting(
+    practice: Practice, actor: Membership, log: MeetingLog, body: str
+) -> LogComment:
+    """A reply in the log's thread, by the client or their coach (or the owner)."""
+    if actor.is_client:
+        if actor.id != log.client_membership_id:
+            raise ServiceError("You can only reply on your own meetings.")
+    else:
+        require_coach_of(actor, log.client)
+    body = body.strip()
+    if not body:
+        raise ServiceError("Write a reply first.", "body")
+    comment = LogComment(
+        practice_id=practice.id,
+        client_membership_id=log.client_membership_id,
+        log_id=log.id,
+        author_membership_id=actor.id,
+        body=body,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    record(practice, actor.user, "meeting.commented", log)
+    return comment

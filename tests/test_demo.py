@@ -1,0 +1,42 @@
+"""`flask seed-demo` builds a demo practice whose portal pages all work."""
+
+from sqlalchemy import func, select
+
+from coachhub.cli import build_demo
+from coachhub.models import Contact, MeetingLog, NetworkingGoal, Review, User
+
+
+def test_seed_demo_fills_the_portals(app, db, login):
+    build_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(MeetingLog)) > 30
+    assert db.session.scalar(select(func.count()).select_from(Review)) > 20
+    assert db.session.scalar(select(func.count()).select_from(NetworkingGoal)) >= 8
+    chained = db.session.scalar(
+        select(func.count()).where(Contact.introduced_by_contact_id.is_not(None))
+    )
+    assert chained >= 6
+
+    def user(email):
+        return db.session.scalar(select(User).where(User.email == email))
+
+    pages = {
+        "owner@demo.test": ["coach/", "coach/reviews", "coach/clients"],
+        "coach@demo.test": ["coach/", "coach/reviews"],
+        "client@demo.test": [
+            "client/",
+            "client/meetings",
+            "client/contacts",
+            "client/contacts/stale",
+            "client/introductions",
+            "client/follow-ups",
+            "client/goals",
+        ],
+    }
+    for email, paths in pages.items():
+        c = login(user(email), "demo-password")
+        for path in paths:
+            response = c.get(f"/p/demo/{path}")
+            assert response.status_code == 200, (email, path)
+    intro = login(user("client@demo.test"), "demo-password").get("/p/demo/client/introductions")
+    assert "longest chain" in intro.get_data(as_text=True)
