@@ -67,3 +67,79 @@ def accept_invitation(visitor: Visitor, email: str, name: str) -> None:
     page.get_by_label("Repeat password").fill(PASSWORD)
     visitor.follow(page.get_by_role("button", name="Join"))
     expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
+
+
+# The coaching portals (issue 3): goals, contacts, meeting logs, reviews, follow-ups.
+
+
+def practice_with_client(
+    new_visitor, unique_email, practice_name: str, *, with_coach: bool = True, **context_options
+) -> tuple[Visitor, Visitor]:
+    """A fresh practice with one client, set up as journey 1 does: (their coach, the client).
+
+    With `with_coach=False` the owner (who also coaches) invites the client directly,
+    one acceptance fewer for journeys that only need someone coaching.
+    """
+    owner, client = new_visitor(**context_options), new_visitor(**context_options)
+    sign_up(owner, "Olga Owner", unique_email("owner"), practice_name)
+    coach = owner
+    if with_coach:
+        coach = new_visitor(**context_options)
+        coach_email = unique_email("coach")
+        invite(owner, coach_email, role="coach")
+        accept_invitation(coach, coach_email, "Cora Coach")
+    client_email = unique_email("client")
+    invite(coach, client_email)
+    accept_invitation(client, client_email, "Cliff Client")
+    return coach, client
+
+
+def open_client(coach: Visitor, client_name: str) -> None:
+    """The coach's page about one client, from the Clients list."""
+    open_nav(coach, "Clients")
+    coach.follow(coach.page.get_by_role("link", name=client_name, exact=True))
+    expect(coach.page.get_by_role("heading", name=client_name, level=1)).to_be_visible()
+
+
+def assign_goal(coach: Visitor, client_name: str, title: str, target_meetings: int) -> None:
+    """The coach assigns a networking goal (focus: people) from the client's page."""
+    open_client(coach, client_name)
+    page = coach.page
+    coach.follow(page.get_by_role("link", name="Assign a goal"))
+    page.get_by_label("Title").fill(title)
+    page.get_by_role("radio", name="People").check()
+    page.get_by_label("Target", exact=True).fill("Product managers at fintechs")
+    page.get_by_label("What to find out").fill("How their teams hire and what they value")
+    page.get_by_label("What the client can offer").fill("Ten years of payments experience")
+    page.get_by_label("Target number of meetings").fill(str(target_meetings))
+    coach.follow(page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("alert").filter(has_text="Goal assigned.")).to_be_visible()
+
+
+def add_contact(client: Visitor, name: str, company: str, introduced_by: str | None = None) -> None:
+    """The client adds a contact from the Contacts page."""
+    open_nav(client, "Contacts")
+    page = client.page
+    client.follow(page.get_by_role("link", name="Add a contact").first)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Company").fill(company)
+    page.get_by_label("How you met").fill("Fintech meetup" if not introduced_by else "Introduction")
+    if introduced_by:
+        page.get_by_label("Introduced by").select_option(label=f"{introduced_by} ({company})")
+    page.get_by_label("Keep in touch every … days").fill("30")
+    client.follow(page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("alert").filter(has_text=f"{name} added")).to_be_visible()
+    expect(page.get_by_role("heading", name=name, level=1)).to_be_visible()
+
+
+def iso_date(value: str, days: int = 0) -> str:
+    """`value` (YYYY-MM-DD) moved by `days`."""
+    from datetime import date, timedelta
+
+    return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+
+
+def progress_of(visitor: Visitor, goal_title: str) -> str:
+    """aria-valuenow of the goal's progress bar on the current page."""
+    bar = visitor.page.get_by_role("progressbar", name=re.compile(re.escape(goal_title)))
+    return bar.get_attribute("aria-valuenow") or ""
