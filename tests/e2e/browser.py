@@ -32,7 +32,7 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
 
 def page_label(url: str) -> str:
     """The page's kind, not its instance: practice slugs and tokens become placeholders."""
-    path = re.sub(r"^https?://[^/]+", "", url).split("?")[0]
+    path = re.sub(r"^https?://[^/]+", "", url).split("#")[0].split("?")[0]
     path = re.sub(r"^/p/[^/]+/", "/p/<practice>/", path)
     path = re.sub(r"/(invitations|password/reset)/[^/]+$", r"/\1/<token>", path)
     return re.sub(r"/\d+(?=/|$)", "/<id>", path)

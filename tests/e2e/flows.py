@@ -27,6 +27,13 @@ def practice_slug(url: str) -> str:
     return match.group(1)
 
 
+def expect_field_error(field, message: str) -> None:
+    """The error is flagged on the field, announced with it, and shown right below it."""
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
+    expect(field.locator("xpath=..").get_by_text(message)).to_be_visible()
+
+
 def open_nav(visitor: Visitor, link: str) -> None:
     """Follow a link of the main navigation, opening the collapsed menu first on a phone."""
     page = visitor.page

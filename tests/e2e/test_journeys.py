@@ -7,12 +7,17 @@ with the meeting-log and check-in pages. Every page visited is audited with
 axe-core.
 """
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import PASSWORD, accept_invitation, invite, open_nav, sign_up
+from tests.e2e.flows import (
+    PASSWORD,
+    accept_invitation,
+    expect_field_error,
+    invite,
+    open_nav,
+    sign_up,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -71,8 +76,8 @@ def test_bad_input_keeps_what_was_typed_and_explains_next_to_fields(new_visitor,
     expect(page.get_by_label("Your name")).to_have_value("Tess Typo")
     expect(page.get_by_label("Practice name")).to_have_value("Typo Coaching")
     expect(page.get_by_label("Email")).to_have_value("not-an-email")
-    _expect_field_error(page.get_by_label("Email"), "Enter a valid email address.")
-    _expect_field_error(page.get_by_label("Password"), "Use 10 to 128 characters.")
+    expect_field_error(page.get_by_label("Email"), "Enter a valid email address.")
+    expect_field_error(page.get_by_label("Password"), "Use 10 to 128 characters.")
     expect(page.get_by_label("Your name")).not_to_have_attribute("aria-invalid", "true")
 
     # Corrected, the same form goes through; then the invitation form with a bad email.
@@ -87,15 +92,8 @@ def test_bad_input_keeps_what_was_typed_and_explains_next_to_fields(new_visitor,
     owner.follow(page.get_by_role("button", name="Send invitation"))
     expect(page.get_by_label("Email")).to_have_value("someone@")
     expect(page.get_by_role("radio", name="Coach", exact=True)).to_be_checked()
-    _expect_field_error(page.get_by_label("Email"), "Enter a valid email address.")
+    expect_field_error(page.get_by_label("Email"), "Enter a valid email address.")
     expect(page.get_by_text("No invitations yet.")).to_be_visible()
-
-
-def _expect_field_error(field, message: str) -> None:
-    """The error is flagged on the field, announced with it, and shown right below it."""
-    expect(field).to_have_attribute("aria-invalid", "true")
-    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
-    expect(field.locator("xpath=..").get_by_text(message)).to_be_visible()
 
 
 def test_phone_navigation_and_pages_fit_the_screen(new_visitor, unique_email):

@@ -15,6 +15,7 @@ from tests.e2e.browser import Visitor
 from tests.e2e.flows import (
     add_contact,
     assign_goal,
+    expect_field_error,
     iso_date,
     open_client,
     open_nav,
@@ -163,6 +164,11 @@ def test_goal_contacts_meeting_review_reply_follow_up(new_visitor, unique_email)
         "aria-valuenow", "50"
     )
 
+    # The meetings-per-week chart is drawn on both pages and plots the one meeting.
+    expect_chart_drawn(coach.page, meetings=1)
+    open_nav(client, "Dashboard")
+    expect_chart_drawn(page, meetings=1)
+
 
 def _display(iso: str) -> str:
     """How the pages show a date (the `localdate` filter): 02 Dec 2026."""
@@ -174,3 +180,239 @@ def _display(iso: str) -> str:
 def _section(page: Page, heading: str):
     """The page section under a heading."""
     return page.locator("section").filter(has=page.get_by_role("heading", name=heading))
+
+
+def test_meeting_log_with_bad_input_keeps_everything_and_saves_nothing(new_visitor, unique_email):
+    """Journey 5 on the meeting-log form: an overlong answer, then a follow-up due too early."""
+    _, client = practice_with_client(
+        new_visitor, unique_email, "Bad Log Coaching", with_coach=False
+    )
+    open_nav(client, "Meetings")
+    page = client.page
+    client.follow(page.get_by_role("link", name="Log a meeting").first)
+    met_on = page.get_by_label("Date", exact=True).input_value()
+    answer = page.get_by_label("Their answer, in their words")
+    # The browser itself stops typing at the limit (maxlength) ...
+    answer.fill("y" * 300)
+    expect(answer).to_have_value("y" * 255)
+    # ... so to see the server's own check, the attribute goes (as with an old browser).
+    answer.evaluate("field => field.removeAttribute('maxlength')")
+    typed = {
+        "…or a new contact's name": "Dana Draft",
+        "New contact's company": "Draftco",
+        "My ask": "Which teams are hiring analysts?",
+        "My offer": "A summary of the meetup talk",
+        "Their answer, in their words": "z" * 300,
+        "Follow-up action": "Send the summary",
+        "Follow-up due": iso_date(met_on, -1),
+    }
+    for label, value in typed.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_role("radio", name="Asked: maybe").check()
+
+    client.follow(page.get_by_role("button", name="Save"))
+    expect(page.get_by_role("alert")).to_contain_text("Please fix the highlighted fields")
+    expect_field_error(answer, "Field cannot be longer than 255 characters.")
+    _expect_kept(page, typed)
+    expect(page.get_by_role("radio", name="Asked: maybe")).to_be_checked()
+    expect(page.get_by_label("Date", exact=True)).to_have_value(met_on)
+
+    # Fixed, the form goes further: the service refuses a follow-up due before the meeting.
+    typed["Their answer, in their words"] = "Maybe after the holidays"
+    page.get_by_label("Their answer, in their words").fill(typed["Their answer, in their words"])
+    client.follow(page.get_by_role("button", name="Save"))
+    due = page.get_by_label("Follow-up due", exact=True)
+    expect_field_error(due, "The follow-up cannot be due before the meeting; pick a later date.")
+    expect(answer).not_to_have_attribute("aria-invalid", "true")
+    _expect_kept(page, typed)
+    expect(page.get_by_role("radio", name="Asked: maybe")).to_be_checked()
+
+    # Nothing was saved: no meeting, and the new contact was not created either.
+    open_nav(client, "Meetings")
+    expect(page.get_by_text("No meetings yet.")).to_be_visible()
+    expect(page.get_by_role("table")).to_have_count(0)
+    open_nav(client, "Contacts")
+    expect(page.get_by_text("No contacts yet.")).to_be_visible()
+
+
+def _expect_kept(page: Page, typed: dict[str, str]) -> None:
+    for label, value in typed.items():
+        expect(page.get_by_label(label, exact=True)).to_have_value(value)
+
+
+# The meeting-log form's fields in visual order (top to bottom, left to right).
+FORM_ORDER = [
+    "contact_id",
+    "new_contact_name",
+    "new_contact_company",
+    "goal_id",
+    "met_on",
+    "format",
+    "ask",
+    "offer",
+    "learned",
+    "they_asked",
+    "introductions",
+    "new_introductions",
+    "approach-0",
+    "reflection",
+    "keep_in_touch-0",
+    "keep_in_touch_answer",
+    "follow_up_action",
+    "follow_up_due_on",
+    "follow_up_done_on",
+]
+
+
+def test_meeting_log_with_the_keyboard_only(new_visitor, unique_email):
+    """Tab, typing, Space and Enter only: from the dashboard to a saved meeting log.
+
+    Each Tab from one field lands on the next field in visual order (a date field
+    takes a Tab per part: month, day, year), and that order runs top to bottom,
+    left to right on the screen.
+    """
+    coach, client = practice_with_client(
+        new_visitor, unique_email, "Keyboard Log Coaching", with_coach=False, locale="en-US"
+    )
+    assign_goal(coach, "Cliff Client", GOAL, target_meetings=3)
+    page = client.page
+    client.goto(page.url)  # the client's dashboard, fresh
+    keyboard = page.keyboard
+
+    _tab_to(
+        page, lambda: page.evaluate("() => document.activeElement.dataset.testid") == "log-meeting"
+    )
+    client.press("Enter")
+    expect(page.get_by_role("heading", name="Log a meeting")).to_be_visible()
+    _tab_to(page, lambda: _focused(page) == "contact_id")
+
+    visited = ["contact_id"]
+
+    def next_field(expected: str) -> None:
+        _tab_to(page, lambda: _focused(page) != visited[-1])
+        visited.append(_focused(page))
+        assert visited[-1] == expected, f"Tab from {visited[-2]} went to {visited[-1]}"
+
+    next_field("new_contact_name")
+    keyboard.type("Kay Contact")
+    next_field("new_contact_company")
+    keyboard.type("Keyco")
+    next_field("goal_id")
+    keyboard.type("Meet")  # a closed select picks the option starting with what is typed
+    expect(page.get_by_label("Goal", exact=True)).to_have_value(re.compile(r"^\d+$"))
+    met_on = page.get_by_label("Date", exact=True).input_value()  # today, kept
+    next_field("met_on")
+    next_field("format")
+    keyboard.type("Video")
+    expect(page.get_by_label("Format", exact=True)).to_have_value("video")
+    for name, text in (
+        ("ask", "What does a week in your team look like?"),
+        ("offer", "My notes from the product conference"),
+        ("learned", "Planning is quarterly"),
+        ("they_asked", "The conference notes"),
+        ("introductions", "Their head of design"),
+        ("new_introductions", "Dee Designer, Keyco"),
+    ):
+        next_field(name)
+        keyboard.type(text)
+    next_field("approach-0")
+    keyboard.press("Space")
+    expect(page.get_by_role("radio", name="Seeking information")).to_be_checked()
+    next_field("reflection")
+    keyboard.type("Ask about the team before the product")
+    next_field("keep_in_touch-0")  # "Didn't ask", checked by default
+    next_field("keep_in_touch_answer")
+    next_field("follow_up_action")
+    keyboard.type("Send the conference notes")
+    next_field("follow_up_due_on")
+    due = iso_date(met_on, 3)
+    year, month, day = due.split("-")
+    keyboard.type(f"{month}{day}{year}")  # en-US: month, day, year
+    expect(page.get_by_label("Follow-up due", exact=True)).to_have_value(due)
+    next_field("follow_up_done_on")
+    assert visited == FORM_ORDER
+    _tab_to(page, lambda: _focused(page) != "follow_up_done_on")
+    expect(page.get_by_role("button", name="Save")).to_be_focused()
+
+    # The focus order is the visual order: each field is below the last, or to its right.
+    # (Measured in one go, in page coordinates: the page may still be scrolling to the button.)
+    boxes = page.evaluate(
+        """ids => ids.map(id => {
+          const r = document.getElementById(id).getBoundingClientRect();
+          return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height};
+        })""",
+        FORM_ORDER,
+    )
+    for i, name in enumerate(FORM_ORDER[1:], start=1):
+        before, after = boxes[i - 1], boxes[i]
+        below = after["y"] >= before["y"] + before["height"] - 1
+        right_of = abs(after["y"] - before["y"]) < 40 and after["x"] > before["x"]
+        assert below or right_of, f"{name} comes after {before} but sits at {after}"
+
+    client.press("Enter")
+    expect(page.get_by_role("alert").filter(has_text="Meeting saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Meeting with Kay Contact")).to_be_visible()
+    expect(page.get_by_text("Send the conference notes")).to_be_visible()
+    expect(page.get_by_text("Seeking information")).to_be_visible()
+    expect(page.get_by_text(f"Date{_display(met_on)} · video")).to_be_visible()
+    expect(page.get_by_text(GOAL)).to_be_visible()
+
+
+def _focused(page: Page) -> str:
+    return page.evaluate("() => document.activeElement.id")
+
+
+def _tab_to(page: Page, reached, limit: int = 40) -> None:
+    """Press Tab until `reached()` is true (at most `limit` times)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if reached():
+            return
+    raise AssertionError(f"not reached after {limit} Tabs; focus is on #{_focused(page)}")
+
+
+def test_portal_pages_on_a_phone(new_visitor, unique_email):
+    """Journey 6 on the portals: at 390×844 no page scrolls sideways and the forms work."""
+    coach, client = practice_with_client(
+        new_visitor, unique_email, "Phone Portal Coaching", with_coach=False, viewport=PHONE
+    )
+    assign_goal(coach, "Cliff Client", GOAL, target_meetings=4)
+    coach.assert_fits_width()
+
+    add_contact(client, "Phil Phone", "Mobileco")
+    client.assert_fits_width()
+    log_meeting(client, "Phil Phone", "Mobileco", goal=GOAL)
+    client.assert_fits_width()  # the meeting's page
+    open_nav(client, "Meetings")
+    client.assert_fits_width()
+    client.follow(client.page.get_by_role("link", name="Log a meeting").first)
+    client.assert_fits_width()
+    _expect_inside_screen(client.page.get_by_role("button", name="Save"))
+    _expect_inside_screen(client.page.get_by_label("My ask"))
+    for link in ("Contacts", "Follow-ups", "Goals", "Dashboard"):
+        open_nav(client, link)
+        client.assert_fits_width()
+    expect_chart_drawn(client.page, meetings=1)
+
+    for link in ("Dashboard", "Review queue"):
+        open_nav(coach, link)
+        coach.assert_fits_width()
+    expect(coach.page.get_by_role("row").filter(has_text="Phil Phone")).to_be_visible()
+    coach.follow(coach.page.get_by_role("link", name="Review").last)
+    coach.assert_fits_width()
+    for group in ("Intent clarity", "Reciprocity", "Follow-up"):
+        coach.page.get_by_role("group", name=group).get_by_role("radio", name="4").check()
+    coach.follow(coach.page.get_by_role("button", name="Save review"))
+    coach.assert_fits_width()
+    open_nav(coach, "Dashboard")
+    expect(coach.page.get_by_test_id("health-table")).to_contain_text("Cliff Client")
+    open_client(coach, "Cliff Client")
+    coach.assert_fits_width()
+    expect_chart_drawn(coach.page, meetings=1)
+
+
+def _expect_inside_screen(locator) -> None:
+    """Visible, and entirely within the phone's width once scrolled to."""
+    locator.scroll_into_view_if_needed()
+    box = locator.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
