@@ -17,6 +17,15 @@ from tests.e2e import live
 
 OUT = BASE_DIR / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
+CHARTS_READY = """() => [...document.querySelectorAll("canvas[data-weeks]")].every(
+  canvas => typeof Chart !== "undefined" && Chart.getChart(canvas))"""
+# No grow-in animation (nor on the resize a full-page shot may cause): the final bars at once.
+CHARTS_FINISH = """() => document.querySelectorAll("canvas[data-weeks]").forEach(canvas => {
+  const chart = Chart.getChart(canvas);
+  chart.stop();
+  chart.options.animation = false;
+  chart.update("none");
+})"""
 
 
 @dataclass(frozen=True)
@@ -25,17 +34,27 @@ class Shot:
     login: str  # a demo email from DEMO_LOGINS
     path: str
     viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
+    follow: str | None = None  # a link (CSS selector, first match) to click on `path` first
 
 
 SHOTS = [
     Shot("coach-dashboard", "coach@demo.test", "/p/demo/coach/"),
     Shot("client-dashboard", "client@demo.test", "/p/demo/client/"),
+    Shot("meeting-log-form", "client@demo.test", "/p/demo/client/meetings/new"),
+    # The coach opens the oldest log in the review queue: the log, the scores, the thread.
+    Shot("review", "coach@demo.test", "/p/demo/coach/reviews", follow="td a:text-is('Review')"),
+    # The client's side of a reviewed log: the review card and the conversation.
+    Shot(
+        "client-meeting-reviewed",
+        "client@demo.test",
+        "/p/demo/client/",
+        follow="section:has(h2:text-is('Latest coach feedback')) a",
+    ),
     Shot("invitations", "owner@demo.test", "/p/demo/coach/invitations"),
     Shot("billing", "owner@demo.test", "/p/demo/billing/"),
     Shot("client-dashboard-phone", "client@demo.test", "/p/demo/client/", viewport=(390, 844)),
-    # Next, as the pages land (paths are the portal issues' to decide), e.g.:
-    # Shot("meeting-log-form", "client@demo.test", "/p/demo/client/meetings/new"),
-    # Shot("review", "coach@demo.test", "/p/demo/coach/reviews/1"),
+    Shot("coach-dashboard-phone", "coach@demo.test", "/p/demo/coach/", viewport=(390, 844)),
+    # Next, as the check-in pages land, e.g.:
     # Shot("check-in-trend", "coach@demo.test", "/p/demo/coach/clients/4"),
 ]
 
@@ -76,6 +95,12 @@ def take(shots: list[Shot], out: Path = OUT) -> list[Path]:
             response = page.goto(shot.path)
             if response is None or response.status != 200:
                 raise SystemExit(f"{shot.path}: HTTP {response.status if response else '?'}")
+            if shot.follow:
+                with page.expect_navigation():
+                    page.locator(shot.follow).first.click()
+            # The meetings chart animates in; photograph it drawn, not half-way.
+            page.wait_for_function(CHARTS_READY)
+            page.evaluate(CHARTS_FINISH)
             target = out / f"{shot.name}.png"
             page.screenshot(path=str(target), full_page=True, animations="disabled")
             written.append(target)
