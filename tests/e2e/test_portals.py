@@ -101,6 +101,9 @@ def test_goal_contacts_meeting_review_reply_follow_up(new_visitor, unique_email)
     expect(page.get_by_role("link", name="Ana Analyst")).to_be_visible()  # "Introduced by"
     open_nav(client, "Contacts")
     expect(page.get_by_role("row").filter(has_text="Ben Builder")).to_contain_text("Ana Analyst")
+    open_nav(client, "Introductions")
+    expect(page.get_by_role("heading", name="Your longest chain: 2 people")).to_be_visible()
+    expect(page.get_by_test_id("longest-chain")).to_have_text("Ana Analyst → Ben Builder")
 
     due = log_meeting(client, "Ben Builder", "Fintrek", goal=GOAL)
     expect(page.get_by_text("Send the compliance intro")).to_be_visible()
@@ -113,6 +116,10 @@ def test_goal_contacts_meeting_review_reply_follow_up(new_visitor, unique_email)
     coach.follow(row.get_by_role("link", name="Review"))
     review = coach.page
     expect(review.get_by_text("How does your team decide which features to build?")).to_be_visible()
+    # Each score's question is announced with its group of radios.
+    expect(review.get_by_role("group", name="Intent clarity")).to_have_accessible_description(
+        "Did they know what they wanted to find out?"
+    )
     for group, score in (("Intent clarity", "4"), ("Reciprocity", "5"), ("Follow-up", "3")):
         review.get_by_role("group", name=group).get_by_role("radio", name=score).check()
     review.get_by_label("Comment for the client").fill("Clear ask. Book the follow-up call now.")
