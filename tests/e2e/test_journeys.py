@@ -2,9 +2,9 @@
 
 Numbers follow the issue: 1 (owner → coach → client), 4 (billing without
 Stripe, partly), 5 (bad input), 6 (phone); plus logging out and back in from
-the public pages, and the sign-up form by keyboard. Journeys 2 and 3 arrive
-with the meeting-log and check-in pages. Every page visited is audited with
-axe-core.
+the public pages, and the sign-up form by keyboard. Journey 2 and the portal
+parts of 5 and 6 are in test_portals.py; journey 3 arrives with the check-in
+pages. Every page visited is audited with axe-core.
 """
 
 import pytest
