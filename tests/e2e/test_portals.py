@@ -405,7 +405,7 @@ def test_portal_pages_on_a_phone(new_visitor, unique_email):
         open_nav(coach, link)
         coach.assert_fits_width()
     expect(coach.page.get_by_role("row").filter(has_text="Phil Phone")).to_be_visible()
-    coach.follow(coach.page.get_by_role("link", name="Review").last)
+    coach.follow(coach.page.get_by_role("link", name="Review", exact=True).last)
     coach.assert_fits_width()
     for group in ("Intent clarity", "Reciprocity", "Follow-up"):
         coach.page.get_by_role("group", name=group).get_by_role("radio", name="4").check()
