@@ -42,6 +42,8 @@ run: db
 	@echo "  coach2@demo.test   coach"
 	@echo "  client@demo.test   client of coach@demo.test"
 	@echo "  client2@demo.test  client of coach2@demo.test"
+	@echo "  client3@demo.test  client of coach@demo.test (gone quiet)"
+	@echo "  client4@demo.test  client of owner@demo.test"
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 

@@ -78,23 +78,3 @@ def test_downgrade_to_base_and_back(migrated_app):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert _diff(migrated_app) == []
-
-
-def test_every_foreign_key_is_indexed():
-    """Every lookup by a foreign key (tenant filters, joins) has an index that starts with it."""
-    app = create_app(TestingConfig)
-    missing = []
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            leading = {tuple(ix.columns)[0].name for ix in table.indexes}
-            leading |= {
-                tuple(c.columns)[0].name
-                for c in table.constraints
-                if hasattr(c, "columns")
-                and c.columns
-                and c.__class__.__name__ in ("UniqueConstraint", "PrimaryKeyConstraint")
-            }
-            for fk in table.foreign_keys:
-                if fk.parent.name not in leading:
-                    missing.append(f"{table.name}.{fk.parent.name}")
-    assert not missing, f"foreign keys without an index: {missing}"

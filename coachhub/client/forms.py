@@ -23,6 +23,7 @@ from wtforms.validators import (
 
 from coachhub.forms import optional_id
 from coachhub.models import Approach, KeepInTouch, MeetingFormat
+from coachhub.services.contacts import CONTACT_FIELDS
 
 TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
 
@@ -55,18 +56,8 @@ class ContactForm(FlaskForm):
     )
     notes = TextAreaField("Notes", validators=TEXT, render_kw={"rows": 3})
 
-    FIELDS = (
-        "name",
-        "company",
-        "title",
-        "industry",
-        "email",
-        "profile_url",
-        "how_met",
-        "introduced_by_contact_id",
-        "cadence_days",
-        "notes",
-    )
+    # The form edits exactly the fields the contacts service accepts.
+    FIELDS = CONTACT_FIELDS
 
     def contact_fields(self) -> dict:
         return {
