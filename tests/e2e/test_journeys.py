@@ -60,6 +60,7 @@ def test_billing_without_stripe_shows_trial_and_what_to_configure(new_visitor, u
     expect(page.get_by_text("Payments are not configured on this server")).to_contain_text(
         "STRIPE_SECRET_KEY"
     )
+    owner.assert_fits_width()  # the owner's long menu fits at 1280×720
 
 
 def test_bad_input_keeps_what_was_typed_and_explains_next_to_fields(new_visitor, unique_email):

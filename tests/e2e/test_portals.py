@@ -176,6 +176,10 @@ def test_goal_contacts_meeting_review_reply_follow_up(new_visitor, unique_email)
     open_nav(client, "Dashboard")
     expect_chart_drawn(page, meetings=1)
 
+    # On a laptop (1280×720) the menus fit too: the page does not scroll sideways.
+    coach.assert_fits_width()
+    client.assert_fits_width()
+
 
 def _display(iso: str) -> str:
     """How the pages show a date (the `localdate` filter): 02 Dec 2026."""
