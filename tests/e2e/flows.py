@@ -144,9 +144,3 @@ def iso_date(value: str, days: int = 0) -> str:
     from datetime import date, timedelta
 
     return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
-
-
-def progress_of(visitor: Visitor, goal_title: str) -> str:
-    """aria-valuenow of the goal's progress bar on the current page."""
-    bar = visitor.page.get_by_role("progressbar", name=re.compile(re.escape(goal_title)))
-    return bar.get_attribute("aria-valuenow") or ""
