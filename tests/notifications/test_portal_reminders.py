@@ -430,3 +430,53 @@ def test_calendar_provider_costs_one_query(db, world, count_queries):
         events = follow_up_events(world.a, world.coach_a1)
     assert len(events) == 5
     assert counter.count == 1
+
+
+# The demo practice -------------------------------------------------------------------------
+
+
+def test_demo_data_produces_the_documented_emails(app, db, outbox, runner):
+    """docs/notifications.md lists these: seeded on Thursday 26 November 2026 in Auckland."""
+    from coachhub.cli import build_demo
+
+    with time_machine.travel(_utc(2026, 11, 25, 19, 0), tick=False):  # 08:00 in Auckland
+        build_demo()
+        db.session.commit()
+        assert runner.invoke(args=["send-reminders"]).exit_code == 0
+        # Monday 30 November, 08:00 in Auckland: the digests (Monday is the default day)
+        result = runner.invoke(args=["send-reminders", "--now", "2026-11-30T08:00+13:00"])
+        assert result.exit_code == 0
+    sent = [
+        (m.to_email, m.subject, [line for line in m.body_text.splitlines() if _heading(line)])
+        for m in outbox()
+    ]
+    daily = "Your networking reminders for "
+    digest = "Your weekly CoachHub digest for Demo Coaching"
+    assert sent == [
+        ("client@demo.test", daily + "Thursday 26 November", ["Overdue follow-ups"]),
+        ("client4@demo.test", daily + "Thursday 26 November", ["Contacts to get back to"]),
+        ("client4@demo.test", daily + "Monday 30 November", ["Overdue follow-ups"]),
+        (
+            "owner@demo.test",
+            digest,
+            ["Meeting logs to review", "Overdue follow-ups", "No activity in 30 days"],
+        ),
+        (
+            "coach@demo.test",
+            digest,
+            ["Meeting logs to review", "Overdue follow-ups", "No activity in 30 days"],
+        ),
+        ("coach2@demo.test", digest, ["Meeting logs to review", "Overdue follow-ups"]),
+    ]
+
+
+def _heading(line: str) -> bool:
+    return line in {
+        "Follow-ups due tomorrow",
+        "Overdue follow-ups",
+        "Contacts to get back to",
+        "Meeting logs to review",
+        "Follow-ups ignored after three reminders",
+        "No activity in 30 days",
+        "Invitations not accepted yet",
+    }
