@@ -68,25 +68,22 @@ def _sent_rows(db, kind="client_daily_reminder"):
 # Client daily reminder -------------------------------------------------------------------
 
 
-def test_due_tomorrow_turns_at_local_midnight_in_auckland(app, db, world, outbox, runner):
+def test_due_tomorrow_turns_at_local_midnight_in_auckland(
+    app, db, world, outbox, runner, monkeypatch
+):
+    monkeypatch.setitem(app.config, "REMINDER_HOUR", 0)  # look at midnight itself
     world.a.timezone = "Pacific/Auckland"  # UTC+13 in November
     db.session.commit()
     log = _follow_up(world.client_a1, date(2026, 11, 27), met_on=date(2026, 11, 20))
-    # 23:59 on Wednesday 25 November in Auckland (10:59 UTC): tomorrow is the 26th
+    # 23:59 on Wednesday 25 November in Auckland (10:59 UTC): tomorrow is only the 26th
     with time_machine.travel(_utc(2026, 11, 25, 10, 59), tick=False):
-        app.config["REMINDER_HOUR"] = 0
-        try:
-            assert runner.invoke(args=["send-reminders"]).exit_code == 0
-            assert _emails(outbox) == []
-        finally:
-            app.config["REMINDER_HOUR"] = 8
-    # 08:00 on Thursday 26 November in Auckland is 19:00 UTC on the 25th: due tomorrow
-    with time_machine.travel(_utc(2026, 11, 25, 18, 59), tick=False):
         assert "queued 0," in runner.invoke(args=["send-reminders"]).output
-    with time_machine.travel(_utc(2026, 11, 25, 19, 0), tick=False):
-        result = runner.invoke(args=["send-reminders"])
-        assert "queued 1," in result.output, result.output
+    # 00:00 on Thursday 26 November in Auckland, still the 25th in UTC: due tomorrow
+    with time_machine.travel(_utc(2026, 11, 25, 11, 0), tick=False):
+        assert "queued 1," in runner.invoke(args=["send-reminders"]).output
+        assert "queued 0, already queued 1" in runner.invoke(args=["send-reminders"]).output
     [email] = _emails(outbox)
+    assert email.dedupe_key == f"client_daily_reminder:{world.client_a1.id}:2026-11-26"
     assert email.to_email == world.client_a1.user.email
     assert email.subject == "Your networking reminders for Thursday 26 November"
     assert "Follow-ups due tomorrow" in email.body_text
@@ -94,6 +91,21 @@ def test_due_tomorrow_turns_at_local_midnight_in_auckland(app, db, world, outbox
     assert "http://localhost/p/alpha/client/follow-ups" in email.body_text
     assert 'href="http://localhost/p/alpha/client/follow-ups"' in email.body_html
     assert _sent_rows(db) == [(world.client_a1.id, f"followup:{log.id}", date(2026, 11, 26))]
+
+
+def test_due_tomorrow_goes_out_from_8_local_time(db, world, outbox, runner):
+    world.a.timezone = "Pacific/Auckland"
+    db.session.commit()
+    _follow_up(world.client_a1, date(2026, 11, 27), met_on=date(2026, 11, 20))
+    # 07:59 and 08:00 on Thursday 26 November in Auckland (18:59 and 19:00 UTC on the 25th)
+    with time_machine.travel(_utc(2026, 11, 25, 18, 59), tick=False):
+        assert "queued 0," in runner.invoke(args=["send-reminders"]).output
+    with time_machine.travel(_utc(2026, 11, 25, 19, 0), tick=False):
+        assert "queued 1," in runner.invoke(args=["send-reminders"]).output
+    # on Friday (the due date) it is neither due tomorrow nor overdue: no email
+    with time_machine.travel(_utc(2026, 11, 26, 19, 0), tick=False):
+        assert "queued 0, already queued 0," in runner.invoke(args=["send-reminders"]).output
+    assert len(_emails(outbox)) == 1
 
 
 def test_overdue_follow_ups_come_back_on_days_1_3_7_not_every_day(db, world, outbox):
