@@ -27,4 +27,5 @@ class SentReminderItem(TenantMixin, db.Model):
     sent_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (UniqueConstraint("membership_id", "item_key", "sent_on"),)
+    # Per kind as well: two kinds of email to one member may mention the same thing.
+    __table_args__ = (UniqueConstraint("membership_id", "item_key", "sent_on", "kind"),)

@@ -213,7 +213,7 @@ def _send_kind(
                     practice_id=practice.id,
                     membership_id=member.id,
                     kind=kind.key,
-                    item_key=item_key,
+                    item_key=item_key[:80],
                     sent_on=today,
                 )
                 for item_key in sorted(item_keys)

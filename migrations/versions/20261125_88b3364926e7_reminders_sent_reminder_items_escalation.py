@@ -29,7 +29,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['membership_id'], ['membership.id'], name=op.f('fk_sent_reminder_item_membership_id_membership'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['practice_id'], ['practice.id'], name=op.f('fk_sent_reminder_item_practice_id_practice'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sent_reminder_item')),
-    sa.UniqueConstraint('membership_id', 'item_key', 'sent_on', name=op.f('uq_sent_reminder_item_membership_id_item_key_sent_on'))
+    sa.UniqueConstraint('membership_id', 'item_key', 'sent_on', 'kind', name=op.f('uq_sent_reminder_item_membership_id_item_key_sent_on_kind'))
     )
     with op.batch_alter_table('sent_reminder_item', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_sent_reminder_item_practice_id'), ['practice_id'], unique=False)
