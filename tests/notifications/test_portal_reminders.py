@@ -492,3 +492,18 @@ def _heading(line: str) -> bool:
         "No activity in 30 days",
         "Invitations not accepted yet",
     }
+
+
+def test_the_owners_digest_shows_a_sub_heading_per_coach(db, world, outbox):
+    factories.MeetingLogFactory(client=world.client_a1, met_on=date(2026, 11, 2))
+    factories.MeetingLogFactory(client=world.client_a2, met_on=date(2026, 11, 3))
+    send_reminders_for_practice(world.a, _nine(date(2026, 11, 23)))
+    [owner] = [m for m in outbox() if m.to_email == world.owner_a.user.email]
+    c1, c2 = world.coach_a1.user.name, world.coach_a2.user.name
+    assert owner.body_text.index(f"{c1}'s clients:") < owner.body_text.index(f"{c2}'s clients:")
+    html = owner.body_html
+    assert html.count("<ul") == html.count("</ul>")
+    assert '<ul style="padding-left: 20px; margin: 0;">\n\n</ul>' not in html
+    assert html.index(f"{c1}&#39;s clients</h3>") < html.index(f"{c2}&#39;s clients</h3>")
+    [coach] = [m for m in outbox() if m.to_email == world.coach_a1.user.email]
+    assert "<h3" not in coach.body_html and "clients:" not in coach.body_text
