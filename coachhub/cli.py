@@ -163,7 +163,8 @@ def send_reminders(now_text: str | None) -> None:
     click.echo(
         f"queued {total.queued}, already queued {total.already_queued}, "
         f"nothing due {total.nothing_due}, opted out {total.opted_out}, "
-        f"not their day {total.not_their_day}, failed practices {errors}"
+        f"not their day {total.not_their_day}, read-only practices {total.read_only_practices}, "
+        f"failed practices {errors}"
     )
     if errors:
         raise SystemExit(1)

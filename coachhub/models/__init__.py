@@ -18,6 +18,7 @@ from coachhub.models.meeting import (
 )
 from coachhub.models.notifications import CalendarToken, NotificationPreference
 from coachhub.models.practice import Practice
+from coachhub.models.reminder_log import SentReminderItem
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 
@@ -45,6 +46,7 @@ __all__ = [
     "OutboundEmail",
     "Practice",
     "Role",
+    "SentReminderItem",
     "StripeEvent",
     "User",
     "utcnow",

@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from coachhub.billing.access import access_for
 from coachhub.extensions import db
-from coachhub.models import Membership, MemberStatus, OutboundEmail, Practice
+from coachhub.models import Membership, MemberStatus, OutboundEmail, Practice, SentReminderItem
 from coachhub.registry import Registry
 from coachhub.services.notifications import (
     KINDS,
@@ -47,8 +48,12 @@ class ReminderItem:
     detail: str = ""
     url: str | None = None  # absolute (use services.email.external_url)
     due: date | None = None
-    # A stable id of what the line is about ("followup:42"), for later escalation rules.
+    # A stable id of what the line is about ("followup:42"). Every keyed line that goes
+    # out is recorded (SentReminderItem), which is what escalation rules count.
     key: str | None = None
+    # Optional sub-heading inside a section (the owner's digest: "Carlos Coach's clients");
+    # consecutive items with the same group are shown under it.
+    group: str = ""
 
 
 Collect = Callable[[Practice, Sequence[Membership], date], Mapping[int, Sequence[ReminderItem]]]
@@ -93,6 +98,7 @@ class ReminderRun:
     nothing_due: int = 0
     opted_out: int = 0
     not_their_day: int = 0
+    read_only_practices: int = 0
     keys: list[str] = field(default_factory=list)
 
     def add(self, other: "ReminderRun") -> None:
@@ -101,6 +107,7 @@ class ReminderRun:
         self.nothing_due += other.nothing_due
         self.opted_out += other.opted_out
         self.not_their_day += other.not_their_day
+        self.read_only_practices += other.read_only_practices
         self.keys += other.keys
 
 
@@ -123,6 +130,12 @@ def send_reminders_for_practice(practice: Practice, now: datetime) -> ReminderRu
     run = ReminderRun()
     today, in_window = local_today(practice, now)
     if not in_window:
+        return run
+    # A read-only practice (billing) sends no reminders or digests: its members could not
+    # act on them (marking a follow-up done is a write), so they would repeat and escalate.
+    # Billing state is read at the real current time; `now` only picks the local day.
+    if not access_for(practice).can_write:
+        run.read_only_practices = 1
         return run
     for kind in KINDS:
         providers = [p for p in PROVIDERS if p.kind == kind.key]
@@ -176,6 +189,7 @@ def _send_kind(
             if member_id in sections and items:
                 sections[member_id].append(Section(provider.heading, list(items)))
 
+    sent_items: list[dict] = []
     for member in due:
         if not sections[member.id]:
             run.nothing_due += 1
@@ -193,4 +207,18 @@ def _send_kind(
         else:
             run.queued += 1
             run.keys.append(keys[member.id])
+            item_keys = {i.key for s in sections[member.id] for i in s.items if i.key}
+            sent_items += [
+                dict(
+                    practice_id=practice.id,
+                    membership_id=member.id,
+                    kind=kind.key,
+                    item_key=item_key[:80],
+                    sent_on=today,
+                )
+                for item_key in sorted(item_keys)
+            ]
+    if sent_items:
+        # One statement for the whole run, whatever the number of emails and lines.
+        db.session.execute(insert(SentReminderItem), sent_items)
     return run
