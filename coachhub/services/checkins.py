@@ -118,7 +118,13 @@ def career_of(client: Membership) -> ClientCareer | None:
 def _career(client: Membership) -> ClientCareer:
     career = career_of(client)
     if career is None:
-        career = ClientCareer(practice_id=client.practice_id, client_membership_id=client.id)
+        career = ClientCareer(
+            practice_id=client.practice_id,
+            client_membership_id=client.id,
+            stage=CareerStage.SEARCHING,
+            cadence=Cadence.NONE,
+            flag_reason="",
+        )
         db.session.add(career)
     return career
 
