@@ -145,7 +145,7 @@ class LogCommentFactory(Base):
 
 
 class CheckinFactory(Base):
-    """A submitted check-in of `client` (pass client=...), due a week ago, pulse 66 (the worked example)."""
+    """A submitted check-in of `client` (pass client=...): due a week ago, pulse 66."""
 
     class Meta:
         model = Checkin

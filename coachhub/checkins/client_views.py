@@ -102,6 +102,9 @@ def record_landing():
             attach_error(form, error, "employer")
         else:
             db.session.commit()
-            flash("Congratulations on the new role! Keep your network going: check in monthly.", "success")
+            flash(
+                "Congratulations on the new role! Keep your network going: check in monthly.",
+                "success",
+            )
             return redirect(url_for("client.checkin_list"))
     return render_template("client/record_landing.html", form=form)

@@ -1,6 +1,6 @@
 """Coach pages: a client's career and check-ins, reviewing, flags, and the owner's overview."""
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, url_for
 from sqlalchemy.orm import joinedload
 
 from coachhub.checkins.forms import (
@@ -151,7 +151,10 @@ def return_to_searching(client_id: int):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            flash(f"{client.user.name} is searching again; the landing stays in the history.", "success")
+            flash(
+                f"{client.user.name} is searching again; the landing stays in the history.",
+                "success",
+            )
         return redirect(url_for("coach.client_career", client_id=client.id))
     return render_template("coach/return_to_searching.html", form=form, client=client)
 

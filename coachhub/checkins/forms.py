@@ -90,7 +90,9 @@ class CheckinForm(FlaskForm):
     field_changes = TextAreaField("What is changing in my field", validators=TEXT)
     skills = TextAreaField("Skills I learned or updated", validators=TEXT)
     concerns = TextAreaField("Concerns", validators=TEXT)
-    rating_pulse = _rating("My finger on the pulse of my field", "1 = out of touch, 5 = well informed")
+    rating_pulse = _rating(
+        "My finger on the pulse of my field", "1 = out of touch, 5 = well informed"
+    )
     rating_realism = _rating(
         "How realistic my view of my career potential is", "1 = guesswork, 5 = tested with others"
     )

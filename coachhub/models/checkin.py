@@ -38,9 +38,7 @@ class ClientCareer(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    stage: Mapped[CareerStage] = mapped_column(
-        str_enum(CareerStage), default=CareerStage.SEARCHING
-    )
+    stage: Mapped[CareerStage] = mapped_column(str_enum(CareerStage), default=CareerStage.SEARCHING)
     employer: Mapped[str] = mapped_column(String(120), default="")
     role_title: Mapped[str] = mapped_column(String(120), default="")
     started_on: Mapped[date | None] = mapped_column(Date)
@@ -81,7 +79,9 @@ class StageChange(TenantMixin, ClientOwnedMixin, db.Model):
 
     changed_by: Mapped[Membership | None] = relationship(foreign_keys=[changed_by_membership_id])
 
-    __table_args__ = (Index("ix_stage_change_client_changed", "client_membership_id", "changed_at"),)
+    __table_args__ = (
+        Index("ix_stage_change_client_changed", "client_membership_id", "changed_at"),
+    )
 
 
 class Checkin(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):

@@ -166,7 +166,8 @@ def client_export(client: Membership) -> dict:
         "follow_ups": follow_ups,
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
-            _row(s, STAGE_COLUMNS) for s in rows(StageChange, StageChange.changed_at, StageChange.id)
+            _row(s, STAGE_COLUMNS)
+            for s in rows(StageChange, StageChange.changed_at, StageChange.id)
         ],
     }
 

@@ -1,6 +1,6 @@
 """Stages, due dates and at-risk rules, each at fixed dates (time-machine)."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -96,12 +96,23 @@ def test_check_in_draft_submit_correct_review(world):
     with _at(date(2027, 3, 10)):
         _land(world, started_on=date(2027, 2, 1))  # next due 10 April
     contact = factories.ContactFactory(client=world.client_a1)
-    factories.MeetingLogFactory(client=world.client_a1, contact=contact, met_on=date(2027, 3, 20),
-                                follow_up_action="note", follow_up_due_on=date(2027, 3, 25),
-                                follow_up_done_on=date(2027, 3, 24))  # fmt: skip
-    factories.MeetingLogFactory(client=world.client_a1, met_on=date(2027, 4, 2),
-                                follow_up_action="call", follow_up_due_on=date(2027, 4, 5))  # fmt: skip
-    factories.MeetingLogFactory(client=world.client_a1, met_on=date(2027, 3, 1))  # before the period
+    factories.MeetingLogFactory(
+        client=world.client_a1,
+        contact=contact,
+        met_on=date(2027, 3, 20),
+        follow_up_action="note",
+        follow_up_due_on=date(2027, 3, 25),
+        follow_up_done_on=date(2027, 3, 24),
+    )
+    factories.MeetingLogFactory(
+        client=world.client_a1,
+        met_on=date(2027, 4, 2),
+        follow_up_action="call",
+        follow_up_due_on=date(2027, 4, 5),
+    )
+    factories.MeetingLogFactory(
+        client=world.client_a1, met_on=date(2027, 3, 1)
+    )  # before the period
     with _at(date(2027, 4, 9)):
         checkin = checkins.start_checkin(world.a, world.client_a1)
         assert (checkin.period_start, checkin.period_end) == (date(2027, 3, 11), date(2027, 4, 10))
@@ -180,8 +191,9 @@ def test_low_pulse_and_a_drop_of_15_points(world):
     assert checkins.trend_arrow(row) == "↓"
     factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 3, 10), pulse=51)
     # Drafts do not count.
-    factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 4, 10), pulse=None,
-                             status=CheckinStatus.DRAFT)  # fmt: skip
+    factories.CheckinFactory(
+        client=world.client_a1, due_on=date(2027, 4, 10), pulse=None, status=CheckinStatus.DRAFT
+    )
     row = _status(world, date(2027, 3, 11))
     assert (row.pulse_drop, row.low_pulse) == (1, 0)
     factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 4, 11), pulse=49)
@@ -203,7 +215,9 @@ def test_manual_flag_says_why_and_can_be_cleared(world):
 
 
 def test_status_rows_follow_visibility(world):
-    assert checkins.status_rows(world.a, world.coach_a2, date(2027, 3, 10), [world.client_a1.id]) == {}
+    assert (
+        checkins.status_rows(world.a, world.coach_a2, date(2027, 3, 10), [world.client_a1.id]) == {}
+    )
     assert world.client_a1.id in checkins.status_rows(
         world.a, world.owner_a, date(2027, 3, 10), [world.client_a1.id]
     )

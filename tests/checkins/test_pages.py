@@ -1,4 +1,4 @@
-"""A placed client's monthly check-in, the coach's review and the at-risk alert, through the pages."""
+"""A placed client's monthly check-in, the coach's review and the at-risk alert, via pages."""
 
 import re
 from datetime import UTC, datetime
@@ -31,8 +31,12 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
         assert "Record a landing" in page
         response = coach.post(
             f"{base}/coach/clients/{cid}/landing",
-            data={"employer": "Kiwibank", "role_title": "Product manager",
-                  "started_on": "2027-03-01", "close_goals": "y"},  # fmt: skip
+            data={
+                "employer": "Kiwibank",
+                "role_title": "Product manager",
+                "started_on": "2027-03-01",
+                "close_goals": "y",
+            },
         )
         assert response.status_code == 302
         page = coach.get(f"{base}/coach/clients/{cid}/career").get_data(as_text=True)
@@ -40,7 +44,9 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
         dashboard = coach.get(f"{base}/coach/").get_data(as_text=True)
         assert 'data-testid="stage"' in dashboard and "placed" in dashboard
         # Not due yet: nothing on the client's dashboard.
-        assert 'data-testid="checkin-due"' not in client.get(f"{base}/client/").get_data(as_text=True)
+        assert 'data-testid="checkin-due"' not in client.get(f"{base}/client/").get_data(
+            as_text=True
+        )
 
     with _at(2027, 4, 9):
         client = login(world.client_a1.user)
@@ -52,8 +58,13 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
         url = response.location
         form = client.get(url).get_data(as_text=True)
         assert "My finger on the pulse of my field" in form
-        fields = {"csrf_token": _csrf(form), "contacts_kept": "0", "new_contacts": "0",
-                  "events_attended": "0", "concerns": "Restructure rumours"}  # fmt: skip
+        fields = {
+            "csrf_token": _csrf(form),
+            "contacts_kept": "0",
+            "new_contacts": "0",
+            "events_attended": "0",
+            "concerns": "Restructure rumours",
+        }
         # Save a draft without ratings, then submitting without them is refused.
         assert client.post(url, data={**fields, "draft": "1"}).status_code == 302
         response = client.post(url, data={**fields, "submit": "1"})
@@ -91,8 +102,9 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
         # Reviewed: the client sees the comment and can no longer correct it.
         page = client.get(f"{base}/client/checkins/{checkin.id}").get_data(as_text=True)
         assert "Let&#39;s talk about the rumours." in page and "Save correction" not in page
-        response = client.post(f"{base}/client/checkins/{checkin.id}",
-                               data={**fields, **ratings, "submit": "1"})  # fmt: skip
+        response = client.post(
+            f"{base}/client/checkins/{checkin.id}", data={**fields, **ratings, "submit": "1"}
+        )
         assert response.status_code == 409
 
     with _at(2027, 4, 10):
@@ -109,12 +121,24 @@ def test_client_records_their_own_landing(world, login):
     form = client.get("/p/alpha/client/landing").get_data(as_text=True)
     response = client.post(
         "/p/alpha/client/landing",
-        data={"csrf_token": _csrf(form), "employer": "", "role_title": "PM", "started_on": "2027-01-01"},
+        data={
+            "csrf_token": _csrf(form),
+            "employer": "",
+            "role_title": "PM",
+            "started_on": "2027-01-01",
+        },
     )
-    assert response.status_code == 200 and "This field is required." in response.get_data(as_text=True)
+    assert response.status_code == 200 and "This field is required." in response.get_data(
+        as_text=True
+    )
     response = client.post(
         "/p/alpha/client/landing",
-        data={"csrf_token": _csrf(form), "employer": "ANZ", "role_title": "PM", "started_on": "2027-01-01"},
+        data={
+            "csrf_token": _csrf(form),
+            "employer": "ANZ",
+            "role_title": "PM",
+            "started_on": "2027-01-01",
+        },
     )
     assert response.status_code == 302
     assert "ANZ" in client.get("/p/alpha/client/checkins").get_data(as_text=True)

@@ -29,17 +29,42 @@ def test_the_documented_worked_example_scores_66():
 
 
 def test_full_marks_and_nothing_at_all():
-    assert pulse_score(_inputs(rating_pulse=5, rating_realism=5, rating_security=5,
-                               meetings=2, contacts_kept=2, follow_ups_on_time=2)).score == 100  # fmt: skip
-    nothing = _inputs(rating_pulse=1, rating_realism=1, rating_security=1, meetings=0,
-                      contacts_kept=0, follow_ups_due=0, follow_ups_on_time=0)  # fmt: skip
+    assert (
+        pulse_score(
+            _inputs(
+                rating_pulse=5,
+                rating_realism=5,
+                rating_security=5,
+                meetings=2,
+                contacts_kept=2,
+                follow_ups_on_time=2,
+            )
+        ).score
+        == 100
+    )
+    nothing = _inputs(
+        rating_pulse=1,
+        rating_realism=1,
+        rating_security=1,
+        meetings=0,
+        contacts_kept=0,
+        follow_ups_due=0,
+        follow_ups_on_time=0,
+    )
     assert pulse_score(nothing).score == 0
 
 
 def test_feeling_fine_without_networking_stays_under_50():
     """Rated 3s with no activity: 25 points, an at-risk pulse."""
-    quiet = _inputs(rating_pulse=3, rating_realism=3, rating_security=3, meetings=0,
-                    contacts_kept=0, follow_ups_due=0, follow_ups_on_time=0)  # fmt: skip
+    quiet = _inputs(
+        rating_pulse=3,
+        rating_realism=3,
+        rating_security=3,
+        meetings=0,
+        contacts_kept=0,
+        follow_ups_due=0,
+        follow_ups_on_time=0,
+    )
     pulse = pulse_score(quiet)
     assert pulse.score == 25
     assert pulse.parts[3].detail == "none due"
@@ -66,8 +91,16 @@ def test_activity_is_capped_at_the_target_and_scales_with_the_period():
 
 def test_halves_round_up():
     # ratings 3,3,3 = 25; 1 meeting of target 2 = 10; 1 contact = 7.5; none due but met = 15
-    pulse = pulse_score(_inputs(rating_pulse=3, rating_realism=3, rating_security=3,
-                                contacts_kept=1, follow_ups_due=0, follow_ups_on_time=0))  # fmt: skip
+    pulse = pulse_score(
+        _inputs(
+            rating_pulse=3,
+            rating_realism=3,
+            rating_security=3,
+            contacts_kept=1,
+            follow_ups_due=0,
+            follow_ups_on_time=0,
+        )
+    )
     assert pulse.score == 58  # 57.5 rounds half up
 
 
