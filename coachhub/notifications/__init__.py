@@ -9,7 +9,10 @@ here, so it is imported when the app starts (web and CLI alike).
 from importlib import import_module
 
 # Issue 3 adds e.g. "coachhub.services.followups", issue 4 "coachhub.services.checkins".
-PROVIDER_MODULES: tuple[str, ...] = ("coachhub.services.digest",)
+PROVIDER_MODULES: tuple[str, ...] = (
+    "coachhub.services.digest",
+    "coachhub.services.checkin_reminders",
+)
 
 
 def load_providers() -> None:
