@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from coachhub.auth.routes import bp as auth_bp
     from coachhub.billing.routes import bp as billing_bp
     from coachhub.billing.routes import webhook_bp
+    from coachhub.checkins import client_views, coach_views  # noqa: F401 (routes on the portals)
     from coachhub.client.routes import bp as client_bp
     from coachhub.coach.routes import bp as coach_bp
     from coachhub.notifications import load_providers

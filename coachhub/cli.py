@@ -96,6 +96,26 @@ def build_demo() -> Practice:
     seed_networking(practice, kai, coach2, weeks=2, meetings=2, seed=2)
     seed_networking(practice, priya, coach, weeks=14, meetings=5, seed=3, quiet_days=45)
     seed_networking(practice, tom, owner, weeks=16, meetings=22, seed=4)
+    from coachhub.demo_checkins import seed_checkins
+
+    # Career check-ins: Tom is placed and keeping up; Priya is placed and slipping.
+    seed_checkins(
+        practice,
+        tom,
+        owner,
+        employer="Xero",
+        role_title="Senior Product Designer",
+        ratings=[(4, 4, 4), (4, 4, 5), (5, 4, 4), (4, 5, 4)],
+    )
+    seed_checkins(
+        practice,
+        priya,
+        coach,
+        employer="Spark",
+        role_title="UX Researcher",
+        ratings=[(4, 4, 4), (3, 3, 3), (2, 2, 2)],
+        late_days=20,
+    )
     return practice
 
 

@@ -8,6 +8,8 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from coachhub.extensions import db
 from coachhub.models import (
+    Checkin,
+    CheckinStatus,
     Contact,
     GoalFocus,
     GoalStatus,
@@ -140,6 +142,31 @@ class LogCommentFactory(Base):
     log_id = factory.LazyAttribute(lambda o: o.log_row.id)
     author_membership_id = factory.LazyAttribute(lambda o: o.log_row.client_membership_id)
     body = "Thanks!"
+
+
+class CheckinFactory(Base):
+    """A submitted check-in of `client` (pass client=...): due a week ago, pulse 66."""
+
+    class Meta:
+        model = Checkin
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    due_on = factory.LazyFunction(lambda: utcnow().date() - timedelta(days=7))
+    period_start = factory.LazyAttribute(lambda o: o.due_on - timedelta(days=29))
+    period_end = factory.LazyAttribute(lambda o: o.due_on)
+    status = CheckinStatus.SUBMITTED
+    rating_pulse = 4
+    rating_realism = 3
+    rating_security = 4
+    logged_meetings = 1
+    logged_contacts_kept = 2
+    follow_ups_due = 2
+    follow_ups_on_time = 1
+    pulse = 66
+    submitted_at = factory.LazyFunction(utcnow)
 
 
 def owner(practice: Practice, **kw) -> Membership:

@@ -53,6 +53,7 @@ OWNER_ONLY = {
     "coach.settings",
     "coach.restore_client",
     "coach.reassign_client",
+    "coach.checkins_overview",
 }
 # Practice B's member who may use the area there: probes practice A's ids on B's own slug.
 AREA_USERS_B = {"coach": "owner_b", "client": "client_b", "billing": "owner_b"}
@@ -67,6 +68,7 @@ PARAMS = {
     "goal_id": lambda w: factories.GoalFactory(client=w.client_a1).id,
     "contact_id": lambda w: factories.ContactFactory(client=w.client_a1).id,
     "log_id": lambda w: _log(w.client_a1).id,
+    "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -76,6 +78,7 @@ PARAMS_B = {
     "goal_id": lambda w: factories.GoalFactory(client=w.client_b).id,
     "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
     "log_id": lambda w: _log(w.client_b).id,
+    "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
 }
 
 

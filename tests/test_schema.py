@@ -26,6 +26,9 @@ PAGE_INDEXES = {
     "log_comment": [["log_id", "created_at"]],
     "coach_assignment": [["client_membership_id", "changed_at"]],
     "membership": [["practice_id", "role", "status"], ["coach_membership_id"]],
+    "checkin": [["client_membership_id", "due_on"], ["client_membership_id", "status"]],
+    "client_career": [["client_membership_id"], ["next_due_on"]],
+    "stage_change": [["client_membership_id", "changed_at"]],
 }
 
 

@@ -24,6 +24,7 @@ from coachhub.models import (
 from coachhub.notifications.views import add_member_routes
 from coachhub.pagination import paginate, paginate_rows
 from coachhub.services import ServiceError, contacts, exports, goals, health, meetings, reviews
+from coachhub.services.checkins import DUE_SOON_DAYS, career_of
 from coachhub.services.meetings import MeetingData
 from coachhub.tenancy import get_scoped_or_404, practice_blueprint, scoped_select
 
@@ -69,6 +70,8 @@ def dashboard():
         weeks=health.meetings_per_week(g.membership, today),
         metrics=health.client_health(g.practice, g.membership, g.membership, today),
         percent=health.percent,
+        career=career_of(g.membership),
+        due_soon=today + timedelta(days=DUE_SOON_DAYS),
     )
 
 

@@ -46,6 +46,7 @@ from coachhub.services import (
     memberships,
     reviews,
 )
+from coachhub.services import checkins as checkin_service
 from coachhub.tenancy import (
     get_client_or_404,
     get_scoped_or_404,
@@ -75,6 +76,13 @@ def dashboard():
     attention = db.session.execute(
         health.needs_attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
     ).all()
+    # Career check-ins (issue 4): stage and pulse of the clients on this page, and who is at risk.
+    careers = checkin_service.status_rows(
+        g.practice, g.membership, today, [row.Membership.id for row in page.items]
+    )
+    checkin_attention = db.session.execute(
+        checkin_service.attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
+    ).all()
     pending = db.session.scalar(
         scoped_select(Invitation)
         .with_only_columns(func.count())
@@ -91,6 +99,10 @@ def dashboard():
         today=today,
         quiet_since=today - timedelta(days=health.ATTENTION_DAYS),
         percent=health.percent,
+        careers=careers,
+        checkin_attention=checkin_attention,
+        checkin_flags=checkin_service.flags,
+        trend_arrow=checkin_service.trend_arrow,
     )
 
 

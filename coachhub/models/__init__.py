@@ -4,6 +4,14 @@ from coachhub.models.assignment import CoachAssignment
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
 from coachhub.models.billing import StripeEvent
+from coachhub.models.checkin import (
+    Cadence,
+    CareerStage,
+    Checkin,
+    CheckinStatus,
+    ClientCareer,
+    StageChange,
+)
 from coachhub.models.contact import Contact
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
@@ -26,6 +34,12 @@ __all__ = [
     "Approach",
     "AuditEvent",
     "CalendarToken",
+    "Cadence",
+    "CareerStage",
+    "Checkin",
+    "CheckinStatus",
+    "ClientCareer",
+    "StageChange",
     "COACHING_ROLES",
     "ClientOwnedMixin",
     "EmailStatus",

@@ -12,6 +12,7 @@ from importlib import import_module
 PROVIDER_MODULES: tuple[str, ...] = (
     "coachhub.services.digest",
     "coachhub.services.portal_reminders",
+    "coachhub.services.checkin_reminders",
 )
 
 

@@ -11,12 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from coachhub.extensions import db
 from coachhub.models import (
+    Checkin,
     Contact,
     LogComment,
     MeetingLog,
     Membership,
     NetworkingGoal,
     Review,
+    StageChange,
 )
 
 GOAL_COLUMNS = (
@@ -81,6 +83,13 @@ REVIEW_COLUMNS = (
     "created_at",
     "updated_at",
 )
+CHECKIN_COLUMNS = (
+    "id", "due_on", "period_start", "period_end", "status", "contacts_kept", "new_contacts",
+    "events_attended", "field_changes", "skills", "concerns", "rating_pulse", "rating_realism",
+    "rating_security", "logged_meetings", "logged_contacts_kept", "follow_ups_due",
+    "follow_ups_on_time", "pulse", "submitted_at", "coach_comment", "reviewed_at",
+)  # fmt: skip
+STAGE_COLUMNS = ("id", "stage", "employer", "role_title", "started_on", "note", "changed_at")
 COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
 
@@ -155,6 +164,11 @@ def client_export(client: Membership) -> dict:
         "contacts": [_row(c, CONTACT_COLUMNS) for c in contacts],
         "meeting_logs": log_rows,
         "follow_ups": follow_ups,
+        "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
+        "stage_changes": [
+            _row(s, STAGE_COLUMNS)
+            for s in rows(StageChange, StageChange.changed_at, StageChange.id)
+        ],
     }
 
 
@@ -177,6 +191,8 @@ def client_export_zip(data: dict) -> bytes:
         "reviews.csv": _csv([log["review"] for log in logs if log["review"]], REVIEW_COLUMNS),
         "comments.csv": _csv([c for log in logs for c in log["comments"]], COMMENT_COLUMNS),
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
+        "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
+        "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -51,6 +51,8 @@ def test_client_zip_export(world, login):
         "reviews.csv",
         "comments.csv",
         "follow_ups.csv",
+        "checkins.csv",
+        "stage_changes.csv",
     }
     assert "My goal" in archive.read("goals.csv").decode()
     assert "Their goal" not in archive.read("goals.csv").decode()
