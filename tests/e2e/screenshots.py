@@ -17,15 +17,17 @@ from tests.e2e import live
 
 OUT = BASE_DIR / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
-CHARTS_READY = """() => [...document.querySelectorAll("canvas[data-weeks]")].every(
-  canvas => typeof Chart !== "undefined" && Chart.getChart(canvas))"""
+# The meetings-per-week and pulse-trend charts.
+CHARTS = "canvas[data-weeks], canvas[data-pulse]"
+CHARTS_READY = """() => [...document.querySelectorAll("CHARTS")].every(
+  canvas => typeof Chart !== "undefined" && Chart.getChart(canvas))""".replace("CHARTS", CHARTS)
 # No grow-in animation (nor on the resize a full-page shot may cause): the final bars at once.
-CHARTS_FINISH = """() => document.querySelectorAll("canvas[data-weeks]").forEach(canvas => {
+CHARTS_FINISH = """() => document.querySelectorAll("CHARTS").forEach(canvas => {
   const chart = Chart.getChart(canvas);
   chart.stop();
   chart.options.animation = false;
   chart.update("none");
-})"""
+})""".replace("CHARTS", CHARTS)
 
 
 @dataclass(frozen=True)
@@ -54,8 +56,13 @@ SHOTS = [
     Shot("billing", "owner@demo.test", "/p/demo/billing/"),
     Shot("client-dashboard-phone", "client@demo.test", "/p/demo/client/", viewport=(390, 844)),
     Shot("coach-dashboard-phone", "coach@demo.test", "/p/demo/coach/", viewport=(390, 844)),
-    # Next, as the check-in pages land, e.g.:
-    # Shot("check-in-trend", "coach@demo.test", "/p/demo/coach/clients/4"),
+    # Tom Nguyen's career page (placed, four monthly check-ins): the pulse trend chart.
+    Shot(
+        "check-in-trend",
+        "owner@demo.test",
+        "/p/demo/coach/",
+        follow="tr:has-text('Tom Nguyen') a[href$='/career']",
+    ),
 ]
 
 
