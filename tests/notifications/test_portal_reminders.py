@@ -464,20 +464,20 @@ def test_demo_data_produces_the_documented_emails(app, db, outbox, runner):
     ]
     daily = "Your networking reminders for "
     digest = "Your weekly CoachHub digest for Demo Coaching"
+    with_checkins = [
+        "Meeting logs to review",
+        "Check-ins: overdue and at-risk clients",
+        "Overdue follow-ups",
+        "No activity in 30 days",
+    ]
     assert sent == [
         ("client@demo.test", daily + "Thursday 26 November", ["Overdue follow-ups"]),
+        ("client3@demo.test", daily + "Thursday 26 November", ["Career check-in"]),
         ("client4@demo.test", daily + "Thursday 26 November", ["Contacts to get back to"]),
+        ("client3@demo.test", daily + "Monday 30 November", ["Career check-in"]),
         ("client4@demo.test", daily + "Monday 30 November", ["Overdue follow-ups"]),
-        (
-            "owner@demo.test",
-            digest,
-            ["Meeting logs to review", "Overdue follow-ups", "No activity in 30 days"],
-        ),
-        (
-            "coach@demo.test",
-            digest,
-            ["Meeting logs to review", "Overdue follow-ups", "No activity in 30 days"],
-        ),
+        ("owner@demo.test", digest, with_checkins),
+        ("coach@demo.test", digest, with_checkins),
         ("coach2@demo.test", digest, ["Meeting logs to review", "Overdue follow-ups"]),
     ]
 
@@ -491,6 +491,8 @@ def _heading(line: str) -> bool:
         "Follow-ups ignored after three reminders",
         "No activity in 30 days",
         "Invitations not accepted yet",
+        "Career check-in",
+        "Check-ins: overdue and at-risk clients",
     }
 
 
