@@ -14,7 +14,6 @@ from coachhub.forms import CommentForm, ConfirmForm, GoalForm, attach_error
 from coachhub.models import (
     Contact,
     GoalStatus,
-    LogComment,
     MeetingLog,
     Membership,
     NetworkingGoal,
@@ -458,24 +457,13 @@ def _load_log(log_id: int) -> MeetingLog:
     )
 
 
-def _thread(log: MeetingLog) -> list[LogComment]:
-    return list(
-        db.session.scalars(
-            scoped_select(LogComment)
-            .where(LogComment.log_id == log.id)
-            .options(joinedload(LogComment.author).joinedload(Membership.user))
-            .order_by(LogComment.created_at, LogComment.id)
-        )
-    )
-
-
 @bp.get("/meetings/<int:log_id>")
 def meeting_detail(log_id: int, comment_form: CommentForm | None = None):
     log = _load_log(log_id)
     return render_template(
         "client/meeting_detail.html",
         log=log,
-        thread=_thread(log),
+        thread=reviews.thread(log),
         comment_form=comment_form or CommentForm(formdata=None),
         done_form=DoneForm(formdata=None, done_on=g.practice.today()),
         action_form=ConfirmForm(),

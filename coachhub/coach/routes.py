@@ -25,7 +25,6 @@ from coachhub.models import (
     Contact,
     GoalStatus,
     Invitation,
-    LogComment,
     MeetingLog,
     Membership,
     MemberStatus,
@@ -334,16 +333,10 @@ def meeting_detail(log_id: int, review_form=None, comment_form=None, status=200)
     log = _load_log(log_id)
     if review_form is None:
         review_form = ReviewForm(formdata=None, obj=log.review)
-    thread = db.session.scalars(
-        scoped_select(LogComment)
-        .where(LogComment.log_id == log.id)
-        .options(joinedload(LogComment.author).joinedload(Membership.user))
-        .order_by(LogComment.created_at, LogComment.id)
-    ).all()
     return render_template(
         "coach/meeting_detail.html",
         log=log,
-        thread=thread,
+        thread=reviews.thread(log),
         review_form=review_form,
         comment_form=comment_form or CommentForm(formdata=None),
         today=g.practice.today(),

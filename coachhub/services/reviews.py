@@ -1,5 +1,8 @@
 """Coach reviews of meeting logs and the comment thread under each log."""
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
 from coachhub.extensions import db
 from coachhub.models import LogComment, MeetingLog, Membership, Practice, Review
 from coachhub.services import ServiceError
@@ -63,3 +66,19 @@ def comment_on_meeting(
     db.session.flush()
     record(practice, actor.user, "meeting.commented", log)
     return comment
+
+
+def thread(log: MeetingLog) -> list[LogComment]:
+    """The comments under a log, oldest first, with their authors (one query).
+
+    The caller has already loaded `log` through the scoped lookup, so everything
+    under it is visible to them.
+    """
+    return list(
+        db.session.scalars(
+            select(LogComment)
+            .where(LogComment.practice_id == log.practice_id, LogComment.log_id == log.id)
+            .options(joinedload(LogComment.author).joinedload(Membership.user))
+            .order_by(LogComment.created_at, LogComment.id)
+        )
+    )
