@@ -107,19 +107,19 @@ def _sqlite_begin(conn):
 
 
 def register_blueprints(app: Flask) -> None:
+    from coachhub import client, coach
     from coachhub.auth.routes import bp as auth_bp
     from coachhub.billing.routes import bp as billing_bp
     from coachhub.billing.routes import webhook_bp
-    from coachhub.checkins import client_views, coach_views  # noqa: F401 (routes on the portals)
-    from coachhub.client.routes import bp as client_bp
-    from coachhub.coach.routes import bp as coach_bp
     from coachhub.notifications import load_providers
     from coachhub.notifications.routes import bp as notifications_bp
     from coachhub.public.routes import bp as public_bp
 
-    for bp in (public_bp, auth_bp, coach_bp, client_bp, billing_bp, webhook_bp, notifications_bp):
+    for bp in (public_bp, auth_bp, billing_bp, webhook_bp, notifications_bp):
         app.register_blueprint(bp)
-    # Reminder, digest and calendar providers of other features register themselves on import.
+    coach.init_app(app)
+    client.init_app(app)
+    # Reminder, digest and calendar providers of every feature register themselves on import.
     load_providers()
     if app.config["DEV_OUTBOX"]:
         from coachhub.dev.routes import bp as dev_bp

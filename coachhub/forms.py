@@ -5,6 +5,7 @@ from zoneinfo import available_timezones
 import email_validator
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     PasswordField,
@@ -23,6 +24,7 @@ from wtforms.validators import (
     Optional,
 )
 
+from coachhub.services.careers import LandingData
 from coachhub.services.goals import GOAL_FIELDS
 
 # The demo and test accounts live under .test (RFC 2606), which email-validator
@@ -30,6 +32,7 @@ from coachhub.services.goals import GOAL_FIELDS
 if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
     email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
 
+TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
 
 TIMEZONE_CHOICES = sorted(
@@ -105,6 +108,25 @@ class GoalForm(FlaskForm):
 
     def goal_fields(self) -> dict:
         return {name: self[name].data for name in GOAL_FIELDS}
+
+
+class LandingForm(FlaskForm):
+    """A landing: the client or their coach records the new role."""
+
+    employer = StringField("Employer", validators=[DataRequired(), Length(max=120)])
+    role_title = StringField("Role", validators=[DataRequired(), Length(max=120)])
+    started_on = DateField("Start date", validators=[InputRequired(message="When do you start?")])
+    close_goals = BooleanField("Close the open search goals", default=True)
+    note = TextAreaField("Note", validators=TEXT, render_kw={"rows": 2})
+
+    def landing_data(self) -> LandingData:
+        return LandingData(
+            employer=self.employer.data,
+            role_title=self.role_title.data,
+            started_on=self.started_on.data,
+            close_goals=self.close_goals.data,
+            note=self.note.data or "",
+        )
 
 
 class CommentForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from coachhub.cli import build_demo
+from coachhub.demo import build_demo
 from coachhub.models import Contact, MeetingLog, NetworkingGoal, Review, User
 
 

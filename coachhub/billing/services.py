@@ -23,9 +23,10 @@ from coachhub.billing.gateway import (
 )
 from coachhub.extensions import db
 from coachhub.models import COACHING_ROLES, Membership, MemberStatus, Practice, Role, utcnow
+from coachhub.notifications.outbox import queue_email
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
-from coachhub.services.email import external_url, queue_email
+from coachhub.urls import external_url
 
 REQUIRED_SETTINGS = ("STRIPE_SECRET_KEY", "STRIPE_PRICE_ID", "STRIPE_WEBHOOK_SECRETS")
 # Subscriptions the owner manages through the Customer Portal rather than a new Checkout.

@@ -1,0 +1,75 @@
+"""Client portal: the blueprint, its guard, and what several of its pages share.
+
+One module per feature; each attaches its pages to `bp`:
+
+    dashboard     goal progress, follow-ups due, stale contacts, feedback, career status
+    goals         my goals with progress, proposing one, a goal's meetings
+    contacts      contacts, who introduced whom, stale contacts, "I was in touch"
+    meetings      meeting logs: plan, log, edit, archive, the coach's review and thread
+    follow_ups    open and done follow-ups, marking one done
+    checkins      my career check-ins and recording a landing
+    export        everything I own, as JSON or CSV files in a zip
+    forms.py      the forms of these pages
+
+Email preferences and the calendar page come from `coachhub.notifications.member_pages`.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, abort, flash, redirect, render_template, request
+from sqlalchemy.orm import joinedload
+
+from coachhub.extensions import db
+from coachhub.forms import ConfirmForm
+from coachhub.models import MeetingLog, Membership, Review, Role
+from coachhub.notifications.member_pages import add_member_routes
+from coachhub.tenancy import get_scoped_or_404, practice_blueprint
+
+bp = practice_blueprint("client", __name__, "client", [Role.CLIENT])
+# /notifications (email preferences) and /calendar (private feed), shared with the coach portal.
+add_member_routes(bp)
+
+
+def init_app(app: Flask) -> None:
+    """Attach every feature's pages to the blueprint, then register it."""
+    from coachhub.client import (  # noqa: F401 -- each module adds its routes to bp
+        checkins,
+        contacts,
+        dashboard,
+        export,
+        follow_ups,
+        goals,
+        meetings,
+    )
+
+    app.register_blueprint(bp)
+
+
+def load_log(log_id: int) -> MeetingLog:
+    """One of the client's meeting logs with its contact, goal and review, or 404."""
+    return get_scoped_or_404(
+        MeetingLog,
+        log_id,
+        options=[
+            joinedload(MeetingLog.contact),
+            joinedload(MeetingLog.goal),
+            joinedload(MeetingLog.review).joinedload(Review.reviewer).joinedload(Membership.user),
+        ],
+    )
+
+
+def confirm_archive(
+    archive: Callable[[], None], *, what: str, explain: str, back: str, done: str, message: str
+):
+    """GET asks "Archive <what>?"; POST runs `archive`, commits, says `message`, goes to `done`."""
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        archive()
+        db.session.commit()
+        flash(message, "success")
+        return redirect(done)
+    return render_template(
+        "client/confirm_archive.html", form=form, what=what, explain=explain, back=back
+    )

@@ -1,4 +1,4 @@
-"""Client portal forms: contacts, meeting logs, follow-ups."""
+"""Client portal forms: contacts, meeting logs, follow-ups, check-ins."""
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,11 +21,9 @@ from wtforms.validators import (
     Optional,
 )
 
-from coachhub.forms import optional_id
+from coachhub.forms import TEXT, optional_id
 from coachhub.models import Approach, KeepInTouch, MeetingFormat
 from coachhub.services.contacts import CONTACT_FIELDS
-
-TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
 
 
 def _area(label: str, description: str = "", rows: int = 3) -> TextAreaField:
@@ -133,3 +131,59 @@ class MeetingForm(FlaskForm):
 
 class DoneForm(FlaskForm):
     done_on = DateField("Done on", validators=[Optional()], description="Today if left empty.")
+
+
+RATING_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]
+
+
+def _count(label: str) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message="Enter a number (0 if none)."),
+            NumberRange(min=0, max=1000, message="From 0 to 1000."),
+        ],
+        description="Pre-filled from what you logged in the period; change it if you missed some.",
+    )
+
+
+def _rating(label: str, description: str) -> RadioField:
+    return RadioField(
+        label,
+        choices=RATING_CHOICES,
+        coerce=lambda v: int(v) if v not in (None, "", "None") else None,
+        validate_choice=False,
+        validators=[Optional()],
+        description=description,
+    )
+
+
+class CheckinForm(FlaskForm):
+    contacts_kept = _count("Contacts I kept in touch with")
+    new_contacts = _count("New contacts")
+    events_attended = _count("Industry events and meetings attended")
+    field_changes = TextAreaField("What is changing in my field", validators=TEXT)
+    skills = TextAreaField("Skills I learned or updated", validators=TEXT)
+    concerns = TextAreaField("Concerns", validators=TEXT)
+    rating_pulse = _rating(
+        "My finger on the pulse of my field", "1 = out of touch, 5 = well informed"
+    )
+    rating_realism = _rating(
+        "How realistic my view of my career potential is", "1 = guesswork, 5 = tested with others"
+    )
+    rating_security = _rating("How secure I feel in my role", "1 = not at all, 5 = very")
+
+    FIELDS = (
+        "contacts_kept",
+        "new_contacts",
+        "events_attended",
+        "field_changes",
+        "skills",
+        "concerns",
+        "rating_pulse",
+        "rating_realism",
+        "rating_security",
+    )
+
+    def data_fields(self) -> dict:
+        return {name: self[name].data for name in self.FIELDS}

@@ -1,8 +1,19 @@
-from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+"""Coach portal forms: invitations, settings, reviews, goals, reassignment, careers."""
 
-from coachhub.forms import timezone_field
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+
+from coachhub.forms import TEXT, timezone_field
+from coachhub.models import Cadence
 
 
 class InviteForm(FlaskForm):
@@ -55,3 +66,37 @@ class CloseGoalForm(FlaskForm):
 
 class ReassignForm(FlaskForm):
     coach = SelectField("New coach", coerce=int)
+
+
+class SearchingForm(FlaskForm):
+    note = TextAreaField("Why (optional)", validators=TEXT, render_kw={"rows": 2})
+
+
+class CadenceForm(FlaskForm):
+    cadence = SelectField(
+        "Check-in cadence",
+        choices=[
+            SelectChoice(Cadence.NONE.value, "No check-ins"),
+            SelectChoice(Cadence.WEEKLY.value, "Weekly"),
+            SelectChoice(Cadence.FORTNIGHTLY.value, "Every two weeks"),
+            SelectChoice(Cadence.MONTHLY.value, "Monthly"),
+            SelectChoice(Cadence.QUARTERLY.value, "Quarterly"),
+        ],
+        default=Cadence.MONTHLY.value,
+    )
+    first_due_on = DateField(
+        "First check-in due",
+        validators=[Optional()],
+        description="Later ones fall on the cadence from it; one step from today if empty.",
+    )
+
+
+class FlagForm(FlaskForm):
+    reason = StringField(
+        "Why is this client at risk?",
+        validators=[DataRequired(message="Say why."), Length(max=500)],
+    )
+
+
+class CheckinReviewForm(FlaskForm):
+    comment = TextAreaField("Comment for the client", validators=TEXT, render_kw={"rows": 4})

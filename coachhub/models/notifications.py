@@ -15,7 +15,7 @@ class NotificationPreference(TenantMixin, TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
-    # A key of coachhub.services.notifications.KINDS (e.g. "client_daily_reminder").
+    # A key of coachhub.notifications.kinds.KINDS (e.g. "client_daily_reminder").
     kind: Mapped[str] = mapped_column(String(40))
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Weekly kinds only: 0 = Monday ... 6 = Sunday, in the practice's timezone.

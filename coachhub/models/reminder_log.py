@@ -20,7 +20,7 @@ class SentReminderItem(TenantMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # The recipient. The unique constraint's index (membership first) serves the lookups.
     membership_id: Mapped[int] = mapped_column(ForeignKey("membership.id", ondelete="CASCADE"))
-    # A key of coachhub.services.notifications.KINDS.
+    # A key of coachhub.notifications.kinds.KINDS.
     kind: Mapped[str] = mapped_column(String(40))
     item_key: Mapped[str] = mapped_column(String(80))
     # The practice's local date of the email (the day part of its dedupe key).

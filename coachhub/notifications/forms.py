@@ -3,7 +3,8 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 
-from coachhub.services.notifications import WEEKDAYS, Cadence, Preference
+from coachhub.notifications.kinds import WEEKDAYS, Cadence
+from coachhub.notifications.preferences import Preference
 
 
 class PreferencesForm(FlaskForm):

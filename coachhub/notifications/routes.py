@@ -10,9 +10,9 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from coachhub.extensions import csrf, db
 from coachhub.forms import ConfirmForm
-from coachhub.services import calendar as calendar_service
-from coachhub.services import notifications
-from coachhub.services.notifications import InvalidLink
+from coachhub.notifications import calendar as calendar_service
+from coachhub.notifications import preferences
+from coachhub.notifications.preferences import InvalidLink
 
 bp = Blueprint("notifications", __name__)
 
@@ -27,21 +27,21 @@ def _invalid(error: InvalidLink):
 def unsubscribe(token: str):
     """GET asks (mail scanners follow links; a GET never changes anything); POST unsubscribes."""
     try:
-        membership, kind = notifications.read_unsubscribe_token(token)
+        membership, kind = preferences.read_unsubscribe_token(token)
     except InvalidLink as error:
         return _invalid(error)
     form = ConfirmForm()
     if request.method == "POST":
         if not form.validate():
             abort(400)
-        notifications.unsubscribe(membership, kind)
+        preferences.unsubscribe(membership, kind)
         db.session.commit()
         return redirect(url_for("notifications.unsubscribe", token=token))
     return render_template(
         "notifications/unsubscribe.html",
         membership=membership,
         kind=kind,
-        subscribed=notifications.wants(membership, kind),
+        subscribed=preferences.wants(membership, kind),
         form=form,
     )
 
@@ -59,10 +59,10 @@ def one_click_unsubscribe(token: str):
     if request.form.get("List-Unsubscribe") != "One-Click":
         abort(400)
     try:
-        membership, kind = notifications.read_unsubscribe_token(token)
+        membership, kind = preferences.read_unsubscribe_token(token)
     except InvalidLink as error:
         return _invalid(error)
-    notifications.unsubscribe(membership, kind)
+    preferences.unsubscribe(membership, kind)
     db.session.commit()
     return Response("Unsubscribed.\n", mimetype="text/plain")
 

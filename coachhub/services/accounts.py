@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role, User, utcnow
+from coachhub.notifications.outbox import queue_email
 from coachhub.security import hash_password, needs_rehash, verify_password
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
-from coachhub.services.email import external_url, queue_email
+from coachhub.urls import external_url
 
 
 def normalise_email(email: str) -> str:

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from coachhub.billing.access import access_for
 from coachhub.extensions import db
 from coachhub.models import Invitation, Membership, MemberStatus, Practice, Role, User, utcnow
+from coachhub.notifications.outbox import queue_email
 from coachhub.security import hash_token, new_token
 from coachhub.services import ServiceError
 from coachhub.services.accounts import create_user, normalise_email
 from coachhub.services.audit import record
-from coachhub.services.email import external_url, queue_email
+from coachhub.urls import external_url
 
 
 def invite(

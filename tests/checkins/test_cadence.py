@@ -3,7 +3,7 @@
 from datetime import date
 
 from coachhub.models import Cadence
-from coachhub.services.checkins import add_months, next_due_after, previous_due
+from coachhub.services.careers import add_months, next_due_after, previous_due
 
 
 def test_add_months_clamps_to_the_end_of_short_months():

@@ -14,8 +14,9 @@ from coachhub.models import (
     GoalStatus,
     StageChange,
 )
-from coachhub.services import ServiceError, checkins
-from coachhub.services.checkins import CheckinData, LandingData
+from coachhub.services import ServiceError, at_risk, careers, checkins
+from coachhub.services.careers import LandingData
+from coachhub.services.checkins import CheckinData
 from tests import factories
 
 NOON = datetime(2027, 3, 10, 12, tzinfo=UTC)
@@ -27,12 +28,12 @@ def _at(day: date, hour: int = 12):
 
 def _status(world, day: date, who=None):
     viewer = who or world.coach_a1
-    rows = checkins.status_rows(world.a, viewer, day, [world.client_a1.id])
+    rows = at_risk.status_rows(world.a, viewer, day, [world.client_a1.id])
     return rows[world.client_a1.id]
 
 
 def _land(world, started_on=date(2027, 3, 15)):
-    return checkins.record_landing(
+    return careers.record_landing(
         world.a,
         world.coach_a1,
         world.client_a1,
@@ -51,7 +52,7 @@ def test_landing_places_the_client_closes_goals_and_starts_monthly_check_ins(wor
     assert career.next_due_on == date(2027, 4, 15)  # a month after the start date
     assert goal.status == GoalStatus.ACHIEVED and proposed.status == GoalStatus.DROPPED
     with _at(date(2027, 6, 1)):
-        checkins.return_to_searching(world.a, world.coach_a1, world.client_a1, "Restructured")
+        careers.return_to_searching(world.a, world.coach_a1, world.client_a1, "Restructured")
         db.session.commit()
     assert career.stage == CareerStage.SEARCHING
     history = db.session.scalars(
@@ -63,13 +64,13 @@ def test_landing_places_the_client_closes_goals_and_starts_monthly_check_ins(wor
 
 def test_only_the_clients_own_coach_or_the_client_records_a_landing(world):
     with pytest.raises(ServiceError):
-        checkins.record_landing(
+        careers.record_landing(
             world.a,
             world.coach_a2,
             world.client_a1,
             LandingData(employer="X", role_title="Y", started_on=date(2027, 1, 1)),
         )
-    checkins.record_landing(
+    careers.record_landing(
         world.a,
         world.client_a1,
         world.client_a1,
@@ -83,10 +84,10 @@ def test_due_dates_fall_in_the_practice_timezone(world):
     # 11:30 UTC on 31 March is already 1 April in Auckland (UTC+13).
     with time_machine.travel(datetime(2027, 3, 31, 11, 30, tzinfo=UTC), tick=False):
         assert world.a.today() == date(2027, 4, 1)
-        career = checkins.set_cadence(world.a, world.coach_a1, world.client_a1, Cadence.MONTHLY)
+        career = careers.set_cadence(world.a, world.coach_a1, world.client_a1, Cadence.MONTHLY)
         assert career.next_due_on == date(2027, 5, 1)
         # A first due date in the past starts from the next one on or after today.
-        checkins.set_cadence(
+        careers.set_cadence(
             world.a, world.coach_a1, world.client_a1, Cadence.WEEKLY, date(2027, 3, 1)
         )
         assert career.next_due_on == date(2027, 4, 5)
@@ -132,7 +133,7 @@ def test_check_in_draft_submit_correct_review(world):
     assert (checkin.logged_meetings, checkin.logged_contacts_kept) == (2, 2)
     assert (checkin.follow_ups_due, checkin.follow_ups_on_time) == (2, 1)
     assert checkin.pulse == 64
-    assert checkins.career_of(world.client_a1).next_due_on == date(2027, 5, 10)
+    assert careers.career_of(world.client_a1).next_due_on == date(2027, 5, 10)
     with _at(date(2027, 4, 11)):
         data.rating_security = 5
         checkins.save_checkin(world.a, world.client_a1, checkin, data, submit=True)
@@ -152,7 +153,7 @@ def test_a_late_check_in_skips_the_missed_periods(world):
         checkin = checkins.start_checkin(world.a, world.client_a1)
         data = CheckinData(rating_pulse=3, rating_realism=3, rating_security=3)
         checkins.save_checkin(world.a, world.client_a1, checkin, data, submit=True)
-    assert checkins.career_of(world.client_a1).next_due_on == date(2027, 7, 10)
+    assert careers.career_of(world.client_a1).next_due_on == date(2027, 7, 10)
 
 
 def test_overdue_by_more_than_14_days_is_at_risk(world):
@@ -164,7 +165,7 @@ def test_overdue_by_more_than_14_days_is_at_risk(world):
     assert (row.checkin_overdue, row.long_overdue, row.at_risk) == (1, 0, 0)
     row = _status(world, date(2027, 4, 25))
     assert (row.long_overdue, row.at_risk) == (1, 1)
-    assert checkins.flags(row) == ["check-in overdue by more than 14 days"]
+    assert at_risk.flags(row) == ["check-in overdue by more than 14 days"]
 
 
 def test_placed_client_without_networking_for_60_days_has_not_kept_up(world):
@@ -174,12 +175,12 @@ def test_placed_client_without_networking_for_60_days_has_not_kept_up(world):
     assert _status(world, date(2027, 4, 29)).not_kept_up == 0  # 59 days
     row = _status(world, date(2027, 4, 30))  # 60 days
     assert row.not_kept_up == 1
-    assert any("hasn't kept up" in f for f in checkins.flags(row))
+    assert any("hasn't kept up" in f for f in at_risk.flags(row))
     # A one-click touch on a contact counts as networking.
     factories.ContactFactory(client=world.client_a1, manual_touch_on=date(2027, 4, 20))
     assert _status(world, date(2027, 4, 30)).not_kept_up == 0
     # A searching client is not judged by this rule.
-    checkins.return_to_searching(world.a, world.coach_a1, world.client_a1)
+    careers.return_to_searching(world.a, world.coach_a1, world.client_a1)
     assert _status(world, date(2027, 7, 30)).not_kept_up == 0
 
 
@@ -188,7 +189,7 @@ def test_low_pulse_and_a_drop_of_15_points(world):
     factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 2, 10), pulse=66)
     row = _status(world, date(2027, 2, 11))
     assert (row.last_pulse, row.previous_pulse, row.at_risk) == (66, 80, 0)
-    assert checkins.trend_arrow(row) == "↓"
+    assert at_risk.trend_arrow(row) == "↓"
     factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 3, 10), pulse=51)
     # Drafts do not count.
     factories.CheckinFactory(
@@ -199,25 +200,25 @@ def test_low_pulse_and_a_drop_of_15_points(world):
     factories.CheckinFactory(client=world.client_a1, due_on=date(2027, 4, 11), pulse=49)
     row = _status(world, date(2027, 4, 12))
     assert (row.pulse_drop, row.low_pulse) == (0, 1)
-    assert checkins.flags(row) == ["pulse under 50"]
+    assert at_risk.flags(row) == ["pulse under 50"]
     assert row.to_review == 4
 
 
 def test_manual_flag_says_why_and_can_be_cleared(world):
     with pytest.raises(ServiceError):
-        checkins.set_flag(world.a, world.coach_a1, world.client_a1, "  ")
-    checkins.set_flag(world.a, world.coach_a1, world.client_a1, "Team being restructured")
+        careers.set_flag(world.a, world.coach_a1, world.client_a1, "  ")
+    careers.set_flag(world.a, world.coach_a1, world.client_a1, "Team being restructured")
     row = _status(world, date(2027, 3, 10))
     assert row.at_risk == 1
-    assert checkins.flags(row) == ["flagged by the coach: Team being restructured"]
-    checkins.clear_flag(world.a, world.coach_a1, world.client_a1)
+    assert at_risk.flags(row) == ["flagged by the coach: Team being restructured"]
+    careers.clear_flag(world.a, world.coach_a1, world.client_a1)
     assert _status(world, date(2027, 3, 10)).at_risk == 0
 
 
 def test_status_rows_follow_visibility(world):
     assert (
-        checkins.status_rows(world.a, world.coach_a2, date(2027, 3, 10), [world.client_a1.id]) == {}
+        at_risk.status_rows(world.a, world.coach_a2, date(2027, 3, 10), [world.client_a1.id]) == {}
     )
-    assert world.client_a1.id in checkins.status_rows(
+    assert world.client_a1.id in at_risk.status_rows(
         world.a, world.owner_a, date(2027, 3, 10), [world.client_a1.id]
     )

@@ -2,9 +2,9 @@
 
 from sqlalchemy import select
 
-from coachhub.cli import build_demo
+from coachhub.demo import build_demo
 from coachhub.models import Membership, User
-from coachhub.services import checkins
+from coachhub.services import at_risk
 
 
 def test_demo_has_a_placed_client_keeping_up_and_one_slipping(app, db, login):
@@ -15,7 +15,7 @@ def test_demo_has_a_placed_client_keeping_up_and_one_slipping(app, db, login):
     ).one()
     rows = {
         r.name: r
-        for r in db.session.execute(checkins.status_query(practice, owner, practice.today()))
+        for r in db.session.execute(at_risk.status_query(practice, owner, practice.today()))
     }
     tom, priya = rows["Tom Nguyen"], rows["Priya Patel"]
     assert tom.stage == priya.stage == "placed"

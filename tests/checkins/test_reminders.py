@@ -3,13 +3,13 @@
 from datetime import date
 
 from coachhub.models import Cadence
-from coachhub.services import checkins
-from coachhub.services.checkin_reminders import at_risk_clients, checkin_due, checkin_events
+from coachhub.notifications.providers.checkins import at_risk_clients, checkin_due, checkin_events
+from coachhub.services import careers
 
 
 def test_reminder_from_the_day_before_and_digest_per_coach(app, world):
-    checkins.set_cadence(world.a, world.coach_a1, world.client_a1, Cadence.MONTHLY)
-    career = checkins.career_of(world.client_a1)
+    careers.set_cadence(world.a, world.coach_a1, world.client_a1, Cadence.MONTHLY)
+    career = careers.career_of(world.client_a1)
     career.next_due_on = date(2027, 4, 10)
     members = [world.client_a1, world.client_a2]
     with app.test_request_context():

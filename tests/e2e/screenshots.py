@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from coachhub.cli import DEMO_LOGINS, DEMO_PASSWORD
+from coachhub.demo import DEMO_LOGINS, DEMO_PASSWORD
 from config import BASE_DIR
 from tests.e2e import live
 

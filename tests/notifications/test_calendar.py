@@ -7,7 +7,7 @@ import pytest
 from icalendar import Calendar
 
 from coachhub.models import CalendarToken, MemberStatus
-from coachhub.services.calendar import CALENDAR_PROVIDERS, CalendarEvent, CalendarProvider
+from coachhub.notifications.calendar import CALENDAR_PROVIDERS, CalendarEvent, CalendarProvider
 
 
 class FakeDueDates:

@@ -5,20 +5,21 @@ import re
 import pytest
 
 from coachhub.models import NotificationPreference
-from coachhub.services import ServiceError, notifications
-from coachhub.services.notifications import (
+from coachhub.notifications import preferences
+from coachhub.notifications.kinds import (
     CLIENT_DAILY_REMINDER,
     COACH_WEEKLY_DIGEST,
     KINDS,
     Cadence,
     NotificationKind,
 )
+from coachhub.services import ServiceError
 
 CHECKED = re.compile(r'<input[^>]* checked [^>]*name="client_daily_reminder"')
 
 
 def _prefs(membership):
-    return {p.kind.key: p for p in notifications.preferences_for(membership)}
+    return {p.kind.key: p for p in preferences.preferences_for(membership)}
 
 
 def test_defaults_per_role(db, world):
@@ -80,18 +81,18 @@ def test_an_invalid_day_is_refused_and_nothing_saved(db, world, login):
 
 def test_the_service_refuses_kinds_of_another_role_and_bad_days(db, world):
     with pytest.raises(ServiceError):
-        notifications.set_preference(world.client_a1, COACH_WEEKLY_DIGEST, True, 1)
+        preferences.set_preference(world.client_a1, COACH_WEEKLY_DIGEST, True, 1)
     with pytest.raises(ServiceError):
-        notifications.set_preference(world.coach_a1, COACH_WEEKLY_DIGEST, True, 7)
+        preferences.set_preference(world.coach_a1, COACH_WEEKLY_DIGEST, True, 7)
     with pytest.raises(ServiceError):
-        notifications.set_preference(world.client_a1, CLIENT_DAILY_REMINDER, True, 3)
+        preferences.set_preference(world.client_a1, CLIENT_DAILY_REMINDER, True, 3)
     with pytest.raises(ServiceError):
-        notifications.update_preferences(world.b, world.client_a1, {})
+        preferences.update_preferences(world.b, world.client_a1, {})
 
 
 def test_switching_a_weekly_kind_off_keeps_the_day(db, world):
-    notifications.set_preference(world.coach_a1, COACH_WEEKLY_DIGEST, True, 4)
-    notifications.unsubscribe(world.coach_a1, COACH_WEEKLY_DIGEST)
+    preferences.set_preference(world.coach_a1, COACH_WEEKLY_DIGEST, True, 4)
+    preferences.unsubscribe(world.coach_a1, COACH_WEEKLY_DIGEST)
     digest = _prefs(world.coach_a1)["coach_weekly_digest"]
     assert not digest.enabled and digest.weekday == 4
 

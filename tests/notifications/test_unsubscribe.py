@@ -6,17 +6,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
-from coachhub.services import notifications
-from coachhub.services.notifications import (
-    CLIENT_DAILY_REMINDER,
-    COACH_WEEKLY_DIGEST,
-    unsubscribe_token,
-)
+from coachhub.notifications import preferences
+from coachhub.notifications.kinds import CLIENT_DAILY_REMINDER, COACH_WEEKLY_DIGEST
+from coachhub.notifications.preferences import unsubscribe_token
 
 
 def _wants(db, membership, kind=CLIENT_DAILY_REMINDER) -> bool:
     db.session.expire_all()
-    return notifications.wants(membership, kind)
+    return preferences.wants(membership, kind)
 
 
 @pytest.fixture
@@ -125,7 +122,7 @@ def test_expired_links_are_refused_with_a_clear_page(app, client, db, world):
 
 def test_a_kind_that_does_not_apply_to_the_role_is_not_a_valid_link(app, client, db, world):
     with app.test_request_context():
-        token = notifications._serializer().dumps(
+        token = preferences._serializer().dumps(
             {"m": world.client_a1.id, "k": "coach_weekly_digest"}
         )
     assert client.get(f"/unsubscribe/{token}").status_code == 400

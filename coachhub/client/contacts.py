@@ -1,0 +1,190 @@
+"""The client's contacts: the list, adding and editing, who introduced whom, the stale list
+(not touched within their keep-in-touch cadence) and "I was in touch today"."""
+
+from datetime import date
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
+
+from coachhub.client import bp, confirm_archive
+from coachhub.client.forms import ContactForm
+from coachhub.extensions import db
+from coachhub.forms import ConfirmForm, attach_error
+from coachhub.models import Contact, MeetingLog
+from coachhub.pagination import paginate
+from coachhub.services import ServiceError, contacts
+from coachhub.tenancy import get_scoped_or_404, scoped_select
+from coachhub.urls import local_next
+
+
+def stale_contacts_query(today: date) -> Select:
+    """Active contacts whose keep-in-touch cadence ran out before today, most overdue first."""
+    return (
+        scoped_select(Contact)
+        .where(Contact.archived_at.is_(None), Contact.touch_due_on < today)
+        .order_by(Contact.touch_due_on, Contact.id)
+    )
+
+
+def usable_contact(keep: int | None = None):
+    """Active contacts, plus the one a log already points at even if archived since."""
+    return Contact.archived_at.is_(None) | (Contact.id == (keep or -1))
+
+
+def contact_choices(
+    exclude: int | None = None, blank: str = "—", keep: int | None = None
+) -> list[SelectChoice]:
+    """The client's contacts for a select field, "Name (Company)", with a blank first choice."""
+    rows = db.session.execute(
+        scoped_select(Contact)
+        .with_only_columns(Contact.id, Contact.name, Contact.company)
+        .where(usable_contact(keep))
+        .order_by(Contact.name, Contact.id)
+    ).all()
+    choices = [SelectChoice("", blank)]
+    for id_, name, company in rows:
+        if id_ != exclude:
+            choices.append(SelectChoice(id_, f"{name} ({company})" if company else name))
+    return choices
+
+
+@bp.get("/contacts")
+def contact_list():
+    status = "archived" if request.args.get("status") == "archived" else "active"
+    archived = (
+        Contact.archived_at.is_not(None) if status == "archived" else Contact.archived_at.is_(None)
+    )
+    page = paginate(
+        scoped_select(Contact)
+        .where(archived)
+        .options(joinedload(Contact.introduced_by))
+        .order_by(Contact.name, Contact.id)
+    )
+    return render_template(
+        "client/contacts/contact_list.html", page=page, status=status, today=g.practice.today()
+    )
+
+
+@bp.route("/contacts/new", methods=["GET", "POST"])
+def new_contact():
+    form = ContactForm()
+    form.introduced_by_contact_id.choices = contact_choices(blank="Nobody (met directly)")
+    if request.method == "GET" and request.args.get("introduced_by", type=int):
+        form.introduced_by_contact_id.data = request.args.get("introduced_by", type=int)
+    if form.validate_on_submit():
+        try:
+            contact = contacts.add_contact(g.practice, g.membership, **form.contact_fields())
+        except ServiceError as error:
+            attach_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(f"{contact.name} added to your contacts.", "success")
+            return redirect(url_for("client.contact_detail", contact_id=contact.id))
+    return render_template("client/contacts/contact_form.html", form=form, contact=None)
+
+
+@bp.get("/contacts/<int:contact_id>")
+def contact_detail(contact_id: int):
+    contact = get_scoped_or_404(Contact, contact_id, options=[joinedload(Contact.introduced_by)])
+    page = paginate(
+        scoped_select(MeetingLog)
+        .where(MeetingLog.contact_id == contact.id, MeetingLog.archived_at.is_(None))
+        .options(joinedload(MeetingLog.goal), joinedload(MeetingLog.review))
+        .order_by(MeetingLog.met_on.desc(), MeetingLog.id.desc())
+    )
+    introduced = db.session.scalars(
+        scoped_select(Contact)
+        .where(Contact.introduced_by_contact_id == contact.id)
+        .order_by(Contact.name)
+        .limit(50)
+    ).all()
+    return render_template(
+        "client/contacts/contact_detail.html",
+        contact=contact,
+        page=page,
+        introduced=introduced,
+        today=g.practice.today(),
+        action_form=ConfirmForm(),
+    )
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+def edit_contact(contact_id: int):
+    contact = get_scoped_or_404(Contact, contact_id)
+    form = ContactForm(obj=contact)
+    form.introduced_by_contact_id.choices = contact_choices(
+        exclude=contact.id, blank="Nobody (met directly)"
+    )
+    if form.validate_on_submit():
+        try:
+            contacts.update_contact(g.practice, g.membership, contact, **form.contact_fields())
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash("Contact saved.", "success")
+            return redirect(url_for("client.contact_detail", contact_id=contact.id))
+    return render_template("client/contacts/contact_form.html", form=form, contact=contact)
+
+
+@bp.route("/contacts/<int:contact_id>/archive", methods=["GET", "POST"])
+def archive_contact(contact_id: int):
+    contact = get_scoped_or_404(Contact, contact_id)
+
+    return confirm_archive(
+        lambda: contacts.archive_contact(g.practice, g.membership, contact),
+        what=contact.name,
+        explain="They leave your contact list and the stale list; meetings with them are kept.",
+        back=url_for("client.contact_detail", contact_id=contact.id),
+        done=url_for("client.contact_list"),
+        message=f"{contact.name} archived. You can restore them from archived contacts.",
+    )
+
+
+@bp.post("/contacts/<int:contact_id>/restore")
+def restore_contact(contact_id: int):
+    contact = get_scoped_or_404(Contact, contact_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    contacts.restore_contact(g.practice, g.membership, contact)
+    db.session.commit()
+    flash(f"{contact.name} restored.", "success")
+    return redirect(url_for("client.contact_detail", contact_id=contact.id))
+
+
+@bp.post("/contacts/<int:contact_id>/touch")
+def touch_contact(contact_id: int):
+    """One click from the stale list: 'I was in touch today'."""
+    contact = get_scoped_or_404(Contact, contact_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        contacts.touch_contact(g.practice, g.membership, contact)
+    except ServiceError as error:
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"Noted: you were in touch with {contact.name} today.", "success")
+    return redirect(local_next() or url_for("client.stale_contacts"))
+
+
+@bp.get("/contacts/stale")
+def stale_contacts():
+    today = g.practice.today()
+    page = paginate(stale_contacts_query(today))
+    return render_template(
+        "client/contacts/stale_contacts.html", page=page, today=today, action_form=ConfirmForm()
+    )
+
+
+@bp.get("/introductions")
+def introductions():
+    """Who introduced whom: one query for the client's contacts, trees built in Python."""
+    rows = db.session.scalars(
+        scoped_select(Contact).where(Contact.archived_at.is_(None)).order_by(Contact.name)
+    ).all()
+    trees, longest = contacts.introduction_chains(list(rows))
+    return render_template("client/contacts/introductions.html", trees=trees, longest=longest)

@@ -1,0 +1,44 @@
+"""The client's export: everything they own, as one JSON document or as CSV files in a zip."""
+
+import json
+
+from flask import Response, g
+from sqlalchemy.orm import joinedload
+
+from coachhub.client import bp
+from coachhub.models import Membership
+from coachhub.services import exports
+from coachhub.tenancy import get_scoped_or_404
+
+
+def _own_export() -> dict:
+    client = get_scoped_or_404(
+        Membership,
+        g.membership.id,
+        options=[
+            joinedload(Membership.user),
+            joinedload(Membership.coach).joinedload(Membership.user),
+        ],
+    )
+    return exports.client_export(client)
+
+
+@bp.get("/export.json")
+def export_json():
+    """Everything the client owns, as one JSON document."""
+    body = json.dumps(_own_export(), indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="coachhub-export.json"'},
+    )
+
+
+@bp.get("/export.zip")
+def export_zip():
+    """The same data as CSV files in a zip."""
+    return Response(
+        exports.client_export_zip(_own_export()),
+        mimetype="application/zip",
+        headers={"Content-Disposition": 'attachment; filename="coachhub-export.zip"'},
+    )

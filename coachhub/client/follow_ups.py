@@ -1,0 +1,67 @@
+"""The client's follow-ups: open ones (by due date) and done ones; marking one done."""
+
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import Select
+from sqlalchemy.orm import joinedload
+
+from coachhub.client import bp, load_log
+from coachhub.client.forms import DoneForm
+from coachhub.extensions import db
+from coachhub.models import MeetingLog
+from coachhub.pagination import paginate
+from coachhub.services import ServiceError, meetings
+from coachhub.tenancy import scoped_select
+from coachhub.urls import local_next
+
+
+def open_follow_ups() -> Select:
+    """The client's follow-ups not done yet, soonest due first, with their contact."""
+    return (
+        scoped_select(MeetingLog)
+        .where(
+            MeetingLog.archived_at.is_(None),
+            MeetingLog.follow_up_due_on.is_not(None),
+            MeetingLog.follow_up_done_on.is_(None),
+        )
+        .options(joinedload(MeetingLog.contact))
+        .order_by(MeetingLog.follow_up_due_on, MeetingLog.id)
+    )
+
+
+@bp.get("/follow-ups")
+def follow_ups():
+    show = "done" if request.args.get("show") == "done" else "open"
+    if show == "done":
+        query = (
+            scoped_select(MeetingLog)
+            .where(MeetingLog.archived_at.is_(None), MeetingLog.follow_up_done_on.is_not(None))
+            .options(joinedload(MeetingLog.contact))
+            .order_by(MeetingLog.follow_up_done_on.desc(), MeetingLog.id.desc())
+        )
+    else:
+        query = open_follow_ups()
+    today = g.practice.today()
+    return render_template(
+        "client/follow_ups/follow_ups.html",
+        page=paginate(query),
+        show=show,
+        today=today,
+        done_form=DoneForm(formdata=None, done_on=today),
+    )
+
+
+@bp.post("/follow-ups/<int:log_id>/done")
+def complete_follow_up(log_id: int):
+    log = load_log(log_id)
+    form = DoneForm()
+    if not form.validate():
+        flash("Give the date you did the follow-up as a date.", "danger")
+    else:
+        try:
+            meetings.complete_follow_up(g.practice, g.membership, log, form.done_on.data)
+        except ServiceError as error:
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Follow-up with {log.contact.name} done.", "success")
+    return redirect(local_next() or url_for("client.follow_ups"))

@@ -1,0 +1,179 @@
+"""A coach's clients: the list, a client's page with their logs and contacts, and what the
+coach (or owner) does to a client as a whole: reassign, archive, restore, export."""
+
+import json
+
+from flask import Response, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+from wtforms import SelectChoice
+
+from coachhub.coach import bp, change_member_status, load_client
+from coachhub.coach.forms import ReassignForm
+from coachhub.extensions import db
+from coachhub.forms import ConfirmForm, attach_error
+from coachhub.models import (
+    CoachAssignment,
+    Contact,
+    MeetingLog,
+    Membership,
+    MemberStatus,
+    NetworkingGoal,
+    Role,
+    User,
+)
+from coachhub.pagination import paginate
+from coachhub.services import ServiceError, assignments, exports, goals, health, memberships
+from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
+
+GOALS_ON_DETAIL = 20
+RECENT_ON_DETAIL = 10
+
+
+@bp.get("/clients")
+def clients():
+    status = request.args.get("status", "active")
+    if status not in ("active", "archived"):
+        status = "active"
+    query = (
+        scoped_select(Membership)
+        .join(User, Membership.user_id == User.id)
+        .where(Membership.role == Role.CLIENT, Membership.status == MemberStatus(status))
+        .options(
+            db.joinedload(Membership.user),
+            db.joinedload(Membership.coach).joinedload(Membership.user),
+        )
+        .order_by(User.name, Membership.id)
+    )
+    page = paginate(query)
+    return render_template("coach/clients/clients.html", page=page, status=status)
+
+
+@bp.get("/clients/<int:client_id>")
+def client_detail(client_id: int):
+    client = load_client(client_id)
+    today = g.practice.today()
+    logged = health.goal_logged_counts(g.practice, g.membership)
+    client_goals = db.session.execute(
+        scoped_select(NetworkingGoal)
+        .add_columns(func.coalesce(logged.c.logged, 0).label("logged"))
+        .outerjoin(logged, logged.c.goal_id == NetworkingGoal.id)
+        .where(NetworkingGoal.client_membership_id == client.id)
+        .order_by(NetworkingGoal.status, NetworkingGoal.due_on, NetworkingGoal.id.desc())
+        .limit(GOALS_ON_DETAIL)
+    ).all()
+    recent = db.session.scalars(_client_logs(client).limit(RECENT_ON_DETAIL)).all()
+    history = db.session.scalars(
+        scoped_select(CoachAssignment)
+        .where(CoachAssignment.client_membership_id == client.id)
+        .options(
+            joinedload(CoachAssignment.from_coach).joinedload(Membership.user),
+            joinedload(CoachAssignment.to_coach).joinedload(Membership.user),
+        )
+        .order_by(CoachAssignment.changed_at.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "coach/clients/client_detail.html",
+        client=client,
+        today=today,
+        goals=client_goals,
+        recent=recent,
+        history=history,
+        metrics=health.client_health(g.practice, g.membership, client, today),
+        weeks=health.meetings_per_week(client, today),
+        percent=health.percent,
+        progress=goals.progress,
+        action_form=ConfirmForm(),
+    )
+
+
+def _client_logs(client: Membership):
+    return (
+        scoped_select(MeetingLog)
+        .where(MeetingLog.client_membership_id == client.id, MeetingLog.archived_at.is_(None))
+        .options(
+            joinedload(MeetingLog.contact),
+            joinedload(MeetingLog.goal),
+            joinedload(MeetingLog.review),
+        )
+        .order_by(MeetingLog.met_on.desc(), MeetingLog.id.desc())
+    )
+
+
+@bp.get("/clients/<int:client_id>/meetings")
+def client_meetings(client_id: int):
+    client = load_client(client_id)
+    page = paginate(_client_logs(client))
+    return render_template(
+        "coach/clients/client_meetings.html", client=client, page=page, today=g.practice.today()
+    )
+
+
+@bp.get("/clients/<int:client_id>/contacts")
+def client_contacts(client_id: int):
+    client = load_client(client_id)
+    page = paginate(
+        scoped_select(Contact)
+        .where(Contact.client_membership_id == client.id, Contact.archived_at.is_(None))
+        .options(joinedload(Contact.introduced_by))
+        .order_by(Contact.name, Contact.id)
+    )
+    return render_template(
+        "coach/clients/client_contacts.html", client=client, page=page, today=g.practice.today()
+    )
+
+
+@bp.route("/clients/<int:client_id>/reassign", methods=["GET", "POST"])
+@owner_required
+def reassign_client(client_id: int):
+    client = load_client(client_id)
+    coaches = memberships.active_coaches(g.practice)
+    form = ReassignForm()
+    form.coach.choices = [SelectChoice(c.id, c.user.name) for c in coaches]
+    if request.method == "GET":
+        form.coach.data = client.coach_membership_id
+    if form.validate_on_submit():
+        coach = next(c for c in coaches if c.id == form.coach.data)
+        try:
+            assignments.reassign_client(g.practice, g.membership, client, coach)
+        except ServiceError as error:
+            attach_error(form, error, "coach")
+        else:
+            db.session.commit()
+            flash(f"{client.user.name} is now coached by {coach.user.name}.", "success")
+            return redirect(url_for("coach.client_detail", client_id=client.id))
+    return render_template("coach/clients/reassign_client.html", form=form, client=client)
+
+
+@bp.get("/clients/<int:client_id>/export.json")
+def export_client_json(client_id: int):
+    client = load_client(client_id)
+    return Response(
+        json.dumps(exports.client_export(client), indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="client-{client.id}.json"'},
+    )
+
+
+@bp.get("/clients/<int:client_id>/export.zip")
+def export_client_zip(client_id: int):
+    client = load_client(client_id)
+    return Response(
+        exports.client_export_zip(exports.client_export(client)),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="client-{client.id}.zip"'},
+    )
+
+
+@bp.route("/clients/<int:client_id>/archive", methods=["GET", "POST"])
+def archive_client(client_id: int):
+    client = get_client_or_404(client_id)
+    return change_member_status(client, memberships.archive_member, "archive", "coach.clients")
+
+
+@bp.route("/clients/<int:client_id>/restore", methods=["GET", "POST"])
+@owner_required
+def restore_client(client_id: int):
+    client = get_client_or_404(client_id)
+    return change_member_status(client, memberships.restore_member, "restore", "coach.clients")

@@ -1,0 +1,57 @@
+"""The coach's dashboard: one networking-health row per client, who needs attention, careers."""
+
+from datetime import timedelta
+
+from flask import g, render_template, request
+from sqlalchemy import func
+
+from coachhub.coach import bp
+from coachhub.extensions import db
+from coachhub.models import Invitation
+from coachhub.pagination import paginate_rows
+from coachhub.services import at_risk, health
+from coachhub.tenancy import scoped_select
+
+ATTENTION_LIMIT = 10
+
+
+@bp.get("/")
+def dashboard():
+    """Networking health: one row per client (sortable), and who needs attention."""
+    today = g.practice.today()
+    sort = request.args.get("sort", "name")
+    if sort not in health.SORTS:
+        sort = "name"
+    desc = request.args.get("dir") == "desc"
+    page = paginate_rows(health.health_query(g.practice, g.membership, today, sort, desc))
+    attention = db.session.execute(
+        health.needs_attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
+    ).all()
+    # Career check-ins: stage and pulse of the clients on this page, and who is at risk.
+    careers = at_risk.status_rows(
+        g.practice, g.membership, today, [row.Membership.id for row in page.items]
+    )
+    checkin_attention = db.session.execute(
+        at_risk.attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
+    ).all()
+    pending = db.session.scalar(
+        scoped_select(Invitation)
+        .with_only_columns(func.count())
+        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+    )
+    return render_template(
+        "coach/dashboard/dashboard.html",
+        page=page,
+        attention=attention,
+        active_clients=page.total,
+        pending_invitations=pending,
+        sort=sort,
+        desc=desc,
+        today=today,
+        quiet_since=today - timedelta(days=health.ATTENTION_DAYS),
+        percent=health.percent,
+        careers=careers,
+        checkin_attention=checkin_attention,
+        checkin_flags=at_risk.flags,
+        trend_arrow=at_risk.trend_arrow,
+    )

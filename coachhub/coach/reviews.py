@@ -1,0 +1,94 @@
+"""Reviewing meeting logs: the queue of logs not reviewed yet, a log with its scored review and
+its reply thread."""
+
+from flask import flash, g, redirect, render_template, url_for
+from sqlalchemy.orm import joinedload
+
+from coachhub.coach import bp
+from coachhub.coach.forms import ReviewForm
+from coachhub.extensions import db
+from coachhub.forms import CommentForm, attach_error
+from coachhub.models import MeetingLog, Membership, Review
+from coachhub.pagination import paginate
+from coachhub.services import ServiceError, reviews
+from coachhub.shared_views import post_comment
+from coachhub.tenancy import get_scoped_or_404, scoped_select
+
+
+@bp.get("/reviews")
+def review_queue():
+    """The coach's clients' logs not reviewed yet, oldest first."""
+    page = paginate(
+        scoped_select(MeetingLog)
+        .outerjoin(Review, Review.log_id == MeetingLog.id)
+        .where(
+            Review.id.is_(None),
+            MeetingLog.archived_at.is_(None),
+            MeetingLog.met_on <= g.practice.today(),
+        )
+        .options(
+            joinedload(MeetingLog.contact),
+            joinedload(MeetingLog.client).joinedload(Membership.user),
+        )
+        .order_by(MeetingLog.met_on, MeetingLog.id)
+    )
+    return render_template("coach/reviews/review_queue.html", page=page)
+
+
+def _load_log(log_id: int) -> MeetingLog:
+    return get_scoped_or_404(
+        MeetingLog,
+        log_id,
+        options=[
+            joinedload(MeetingLog.contact),
+            joinedload(MeetingLog.goal),
+            joinedload(MeetingLog.client).joinedload(Membership.user),
+            joinedload(MeetingLog.review).joinedload(Review.reviewer).joinedload(Membership.user),
+        ],
+    )
+
+
+@bp.get("/meetings/<int:log_id>")
+def meeting_detail(log_id: int, review_form=None, comment_form=None, status=200):
+    log = _load_log(log_id)
+    if review_form is None:
+        review_form = ReviewForm(formdata=None, obj=log.review)
+    return render_template(
+        "coach/reviews/meeting_detail.html",
+        log=log,
+        thread=reviews.thread(log),
+        review_form=review_form,
+        comment_form=comment_form or CommentForm(formdata=None),
+        today=g.practice.today(),
+    ), status
+
+
+@bp.post("/meetings/<int:log_id>/review")
+def review_meeting(log_id: int):
+    log = _load_log(log_id)
+    form = ReviewForm()
+    if form.validate():
+        try:
+            reviews.review_meeting(
+                g.practice,
+                g.membership,
+                log,
+                intent_clarity=form.intent_clarity.data,
+                reciprocity=form.reciprocity.data,
+                follow_up=form.follow_up.data,
+                comment=form.comment.data or "",
+            )
+        except ServiceError as error:
+            attach_error(form, error, "comment")
+        else:
+            db.session.commit()
+            flash("Review saved; your client can see it now.", "success")
+            return redirect(url_for("coach.review_queue"))
+    return meeting_detail(log_id, review_form=form, status=400)
+
+
+@bp.post("/meetings/<int:log_id>/comments")
+def comment_meeting(log_id: int):
+    return post_comment(
+        _load_log(log_id), lambda form: meeting_detail(log_id, comment_form=form, status=400)
+    )

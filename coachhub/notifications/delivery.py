@@ -1,0 +1,182 @@
+"""What is sent: the outbox worker behind `flask send-outbox`.
+
+It claims one due row at a time (so several workers never send the same row),
+talks SMTP, and records the outcome with back-off for temporary failures.
+Without MAIL_SERVER messages are logged, and in development listed at
+/dev/outbox.
+"""
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, parseaddr
+from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import and_, or_, select, update
+
+from coachhub.extensions import db
+from coachhub.models import EmailStatus, OutboundEmail, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryRun(NamedTuple):
+    sent: int
+    failed: int  # attempts that failed (retried later or, when final, marked failed)
+
+
+def deliver_pending(limit: int = 100) -> DeliveryRun:
+    """Deliver up to `limit` due messages, each at most once; returns (sent, failed).
+
+    The worker owns its transactions (the one exception to "services never
+    commit"): each claim is committed before SMTP is spoken, each outcome right
+    after, so a crash loses at most the outcome of the message in flight.
+    """
+    sent = failed = 0
+    for _ in range(limit):
+        message = _claim_next(utcnow())
+        if message is None:
+            break
+        if message.attempts > _config("OUTBOX_MAX_ATTEMPTS"):
+            # Reclaimed from a worker that died while sending, and out of attempts.
+            _give_up(message, message.last_error or "the sending worker stopped")
+            failed += 1
+        else:
+            try:
+                _deliver(message)
+            except Exception as exc:  # noqa: BLE001 -- any failure is recorded on the row
+                _record_failure(message, exc)
+                failed += 1
+            else:
+                message.status = EmailStatus.SENT
+                message.sent_at = utcnow()
+                message.claimed_at = None
+                message.last_error = None
+                sent += 1
+        db.session.commit()
+    return DeliveryRun(sent, failed)
+
+
+def _claim_next(now: datetime) -> OutboundEmail | None:
+    """Mark one due message as ours, committed; None when nothing is due.
+
+    PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED);
+    everywhere the UPDATE only succeeds while the row is still claimable, so
+    of two workers racing for a row exactly one wins.
+    """
+    stale = now - timedelta(seconds=_config("OUTBOX_CLAIM_TIMEOUT_SECONDS"))
+    claimable = or_(
+        and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
+        and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_at < stale),
+    )
+    for _ in range(10):  # a lost race moves on to the next row
+        query = (
+            select(OutboundEmail.id)
+            .where(claimable)
+            .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
+            .limit(1)
+        )
+        if db.session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        message_id = db.session.scalar(query)
+        if message_id is None:
+            db.session.commit()
+            return None
+        won = db.session.execute(
+            update(OutboundEmail)
+            .where(OutboundEmail.id == message_id, claimable)
+            .values(
+                status=EmailStatus.SENDING,
+                claimed_at=now,
+                attempts=OutboundEmail.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if won:
+            return db.session.get(OutboundEmail, message_id, populate_existing=True)
+    return None
+
+
+def _record_failure(message: OutboundEmail, exc: Exception) -> None:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if is_permanent(exc) or message.attempts >= _config("OUTBOX_MAX_ATTEMPTS"):
+        _give_up(message, error)
+        return
+    message.status = EmailStatus.PENDING
+    message.claimed_at = None
+    message.last_error = error
+    message.next_attempt_at = utcnow() + retry_delay(message.attempts)
+    log.warning(
+        "email %s to %s failed (attempt %s), retrying at %s: %s",
+        message.id,
+        message.to_email,
+        message.attempts,
+        message.next_attempt_at.isoformat(),
+        error,
+    )
+
+
+def _give_up(message: OutboundEmail, error: str) -> None:
+    message.status = EmailStatus.FAILED
+    message.claimed_at = None
+    message.last_error = error
+    log.error("email %s to %s failed for good: %s", message.id, message.to_email, error)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off after `attempts` failed attempts: base, 2×base, 4×base, … capped."""
+    base = _config("OUTBOX_RETRY_SECONDS")
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), _config("OUTBOX_RETRY_MAX_SECONDS")))
+
+
+def is_permanent(exc: Exception) -> bool:
+    """The server refused this message (5xx for its recipient or content): retrying won't help.
+
+    Connection problems, 4xx answers and login failures (a setting to fix) are retried.
+    """
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return False
+
+
+def _config(name: str):
+    return current_app.config[name]
+
+
+def _deliver(message: OutboundEmail) -> None:
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        log.info(
+            "email not sent (MAIL_SERVER unset)",
+            extra={"to": message.to_email, "subject": message.subject, "kind": message.kind},
+        )
+        return
+    sender = config["MAIL_DEFAULT_SENDER"]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "coachhub.invalid"
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.to_email
+    email["Subject"] = message.subject
+    email["Date"] = formatdate(usegmt=True)
+    # Stable per row: if a worker dies after the server accepted the message, the
+    # retry carries the same Message-ID, which receiving systems use to drop duplicates.
+    email["Message-ID"] = f"<outbox-{message.id}@{domain}>"
+    for name, value in (message.headers or {}).items():
+        email[name] = value
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
+    ) as smtp:
+        if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)

@@ -1,0 +1,104 @@
+"""What is queued: an email becomes an outbox row in the same transaction as the action.
+
+An invitation and its email are saved together or not at all. A `dedupe_key`
+makes a repeated action (or a second reminder run) queue nothing new. Optional
+emails go through `queue_optional_email`, which honours the member's preference
+and adds the signed unsubscribe link (in the body, and as RFC 8058 headers).
+`delivery.py` sends what is queued.
+"""
+
+from flask import render_template
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from coachhub.extensions import db
+from coachhub.models import EmailStatus, Membership, OutboundEmail, Practice, utcnow
+from coachhub.notifications.kinds import NotificationKind
+from coachhub.notifications.preferences import Preference, unsubscribe_token, wants
+from coachhub.urls import external_url
+
+
+def queue_email(
+    kind: str,
+    to_email: str,
+    template: str,
+    *,
+    practice: Practice | None = None,
+    dedupe_key: str | None = None,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> OutboundEmail | None:
+    """Render `email/<template>.{txt,html}` and add it to the outbox.
+
+    The subject is the text template's first line. Returns None when a message
+    with the same `dedupe_key` was queued before (also by a concurrent run).
+    """
+    if dedupe_key is not None and _exists(dedupe_key):
+        return None
+    context.setdefault("practice", practice)
+    text = render_template(f"email/{template}.txt", **context)
+    subject, _, body = text.partition("\n")
+    html = render_template(f"email/{template}.html", subject=subject.strip(), **context)
+    message = OutboundEmail(
+        practice_id=practice.id if practice else None,
+        kind=kind,
+        to_email=to_email,
+        subject=subject.strip(),
+        body_text=body.lstrip("\n"),
+        body_html=html,
+        headers=headers or None,
+        dedupe_key=dedupe_key,
+        status=EmailStatus.PENDING,
+        next_attempt_at=utcnow(),
+    )
+    try:
+        # A savepoint: losing a dedupe race to another process must not spoil the caller.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        if dedupe_key is None:
+            raise
+        return None
+    return message
+
+
+def _exists(dedupe_key: str) -> bool:
+    query = select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)
+    return db.session.scalar(query) is not None
+
+
+def queue_optional_email(
+    kind: NotificationKind,
+    membership: Membership,
+    *,
+    dedupe_key: str,
+    preference: Preference | None = None,
+    **context,
+) -> OutboundEmail | None:
+    """Queue `kind` for `membership` unless they opted out; with unsubscribe link and headers.
+
+    `preference` saves the lookup when the caller loaded it already. The templates
+    get `membership`, `notification_kind` and `unsubscribe_url`.
+    """
+    enabled = preference.enabled if preference is not None else wants(membership, kind)
+    if not enabled:
+        return None
+    token = unsubscribe_token(membership, kind)
+    unsubscribe_url = external_url("notifications.unsubscribe", token=token)
+    one_click_url = external_url("notifications.one_click_unsubscribe", token=token)
+    return queue_email(
+        kind.key,
+        membership.user.email,
+        kind.template,
+        practice=membership.practice,
+        dedupe_key=dedupe_key,
+        headers={
+            "List-Unsubscribe": f"<{one_click_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+        membership=membership,
+        notification_kind=kind,
+        unsubscribe_url=unsubscribe_url,
+        **context,
+    )

@@ -1,0 +1,30 @@
+"""View steps the coach and client portals share, so each rule is written once.
+
+Each runs inside a portal's guard (g.practice and g.membership are set) and
+redirects within the portal that called it (`request.blueprint`).
+"""
+
+from collections.abc import Callable
+
+from flask import flash, g, redirect, request, url_for
+
+from coachhub.extensions import db
+from coachhub.forms import CommentForm, attach_error
+from coachhub.models import MeetingLog
+from coachhub.services import ServiceError, reviews
+
+
+def post_comment(log: MeetingLog, render_again: Callable[[CommentForm], object]):
+    """A reply on a log's thread: saved and back to the thread, or the page again with why."""
+    form = CommentForm()
+    if form.validate():
+        try:
+            reviews.comment_on_meeting(g.practice, g.membership, log, form.body.data)
+        except ServiceError as error:
+            attach_error(form, error, "body")
+        else:
+            db.session.commit()
+            flash("Reply posted.", "success")
+            target = url_for(f"{request.blueprint}.meeting_detail", log_id=log.id)
+            return redirect(target + "#thread")
+    return render_again(form)
