@@ -33,19 +33,15 @@ db: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo --if-empty
 
+# `make run PORT=5001 HOST=0.0.0.0` serves elsewhere; emailed links follow unless APP_BASE_URL is set.
+HOST ?= 127.0.0.1
+PORT ?= 5000
 run: db
 	@echo ""
-	@echo "CoachHub on http://127.0.0.1:5000  — demo practice at /p/demo/"
-	@echo "Logins (password: demo-password):"
-	@echo "  owner@demo.test    owner, also coaches"
-	@echo "  coach@demo.test    coach"
-	@echo "  coach2@demo.test   coach"
-	@echo "  client@demo.test   client of coach@demo.test"
-	@echo "  client2@demo.test  client of coach2@demo.test"
-	@echo "  client3@demo.test  client of coach@demo.test (gone quiet)"
-	@echo "  client4@demo.test  client of owner@demo.test"
+	@echo "CoachHub on http://$(HOST):$(PORT)  — demo practice at /p/demo/"
+	@$(BIN)/flask seed-demo --logins
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	APP_BASE_URL=$${APP_BASE_URL:-http://$(HOST):$(PORT)} $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from coachhub.billing.cli import billing_cli
-from coachhub.demo import DEMO_LOGINS, build_demo
+from coachhub.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from coachhub.extensions import db
 from coachhub.models import Practice, utcnow
 from coachhub.notifications import delivery
@@ -28,19 +28,22 @@ def register(app: Flask) -> None:
 
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has practices.")
-def seed_demo(if_empty: bool) -> None:
+@click.option("--logins", "logins_only", is_flag=True, help="Only list the demo logins.")
+def seed_demo(if_empty: bool, logins_only: bool) -> None:
     """Create the demo practice (slug `demo`) and its logins."""
-    if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
-        click.echo("Database already has data; demo not seeded.")
-        return
-    if db.session.scalar(select(Practice).where(Practice.slug == "demo")):
-        click.echo("The demo practice exists already.")
-        return
-    build_demo()
-    db.session.commit()
-    click.echo("Demo practice created at /p/demo/. Logins (password: demo-password):")
-    for email, _, what in DEMO_LOGINS:
-        click.echo(f"  {email:<20} {what}")
+    if not logins_only:
+        if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
+            click.echo("Database already has data; demo not seeded.")
+        elif db.session.scalar(select(Practice).where(Practice.slug == "demo")):
+            click.echo("The demo practice exists already.")
+        else:
+            build_demo()
+            db.session.commit()
+            click.echo("Demo practice created at /p/demo/.")
+    if db.session.scalar(select(Practice.id).where(Practice.slug == "demo")):
+        click.echo(f"Logins (password: {DEMO_PASSWORD}):")
+        for email, _, what in DEMO_LOGINS:
+            click.echo(f"  {email:<20} {what}")
 
 
 @click.command("send-outbox")

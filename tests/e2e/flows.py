@@ -76,7 +76,7 @@ def accept_invitation(visitor: Visitor, email: str, name: str) -> None:
     expect(page.get_by_role("heading", name=f"Hello, {name}")).to_be_visible()
 
 
-# The coaching portals (issue 3): goals, contacts, meeting logs, reviews, follow-ups.
+# The coaching portals: goals, contacts, meeting logs, reviews, follow-ups.
 
 
 def practice_with_client(

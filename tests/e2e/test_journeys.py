@@ -1,4 +1,4 @@
-"""The journeys of issue 7 that today's pages support, each from a fresh practice.
+"""The browser journeys on the account pages, each from a fresh practice.
 
 Numbers follow the issue: 1 (owner → coach → client), 4 (billing without
 Stripe, partly), 5 (bad input), 6 (phone); plus logging out and back in from

@@ -1,4 +1,4 @@
-"""The coaching portals in a real browser (issue 7 on top of issue 3), each from a fresh practice.
+"""The coaching portals in a real browser, each from a fresh practice.
 
 Journey 2 (goal → contacts → meeting log → review → reply → follow-up done →
 progress), journey 5 on the meeting-log form, the meeting-log form by keyboard

@@ -1,7 +1,6 @@
 """`flask send-reminders` at fixed moments: local dates, midnight, daylight saving, dedupe.
 
-No feature provides reminders yet (issues 3 and 4 will); these tests register
-fake providers through the same registry the features will use.
+These tests register fake providers through the same registry the features use.
 """
 
 from datetime import UTC, date, datetime, timedelta

@@ -98,7 +98,7 @@ def test_switching_a_weekly_kind_off_keeps_the_day(db, world):
 
 
 def test_a_kind_registered_later_shows_up_on_the_page(db, world, login):
-    """How issue 3/4 add an optional email: register a kind; the page offers it."""
+    """How a feature adds an optional email: register a kind; the page offers it."""
     kind = NotificationKind(
         key="client_checkin_nudge",
         label="Check-in nudges",
