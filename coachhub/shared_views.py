@@ -7,11 +7,27 @@ redirects within the portal that called it (`request.blueprint`).
 from collections.abc import Callable
 
 from flask import flash, g, redirect, request, url_for
+from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
 from coachhub.forms import CommentForm, attach_error
-from coachhub.models import MeetingLog
+from coachhub.models import MeetingLog, Membership, Review
 from coachhub.services import ServiceError, reviews
+from coachhub.tenancy import get_scoped_or_404
+
+
+def load_log(log_id: int) -> MeetingLog:
+    """A meeting log this member may see, with what its pages show (one query), or 404."""
+    return get_scoped_or_404(
+        MeetingLog,
+        log_id,
+        options=[
+            joinedload(MeetingLog.contact),
+            joinedload(MeetingLog.goal),
+            joinedload(MeetingLog.client).joinedload(Membership.user),
+            joinedload(MeetingLog.review).joinedload(Review.reviewer).joinedload(Membership.user),
+        ],
+    )
 
 
 def post_comment(log: MeetingLog, render_again: Callable[[CommentForm], object]):

@@ -17,13 +17,12 @@ Email preferences and the calendar page come from `coachhub.notifications.member
 from collections.abc import Callable
 
 from flask import Flask, abort, flash, redirect, render_template, request
-from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
-from coachhub.models import MeetingLog, Membership, Review, Role
+from coachhub.models import Role
 from coachhub.notifications.member_pages import add_member_routes
-from coachhub.tenancy import get_scoped_or_404, practice_blueprint
+from coachhub.tenancy import practice_blueprint
 
 bp = practice_blueprint("client", __name__, "client", [Role.CLIENT])
 # /notifications (email preferences) and /calendar (private feed), shared with the coach portal.
@@ -43,19 +42,6 @@ def init_app(app: Flask) -> None:
     )
 
     app.register_blueprint(bp)
-
-
-def load_log(log_id: int) -> MeetingLog:
-    """One of the client's meeting logs with its contact, goal and review, or 404."""
-    return get_scoped_or_404(
-        MeetingLog,
-        log_id,
-        options=[
-            joinedload(MeetingLog.contact),
-            joinedload(MeetingLog.goal),
-            joinedload(MeetingLog.review).joinedload(Review.reviewer).joinedload(Membership.user),
-        ],
-    )
 
 
 def confirm_archive(

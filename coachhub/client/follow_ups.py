@@ -4,12 +4,13 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
-from coachhub.client import bp, load_log
+from coachhub.client import bp
 from coachhub.client.forms import DoneForm
 from coachhub.extensions import db
 from coachhub.models import MeetingLog
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, meetings
+from coachhub.shared_views import load_log
 from coachhub.tenancy import scoped_select
 from coachhub.urls import local_next
 

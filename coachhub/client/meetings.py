@@ -7,7 +7,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from coachhub.client import bp, confirm_archive, load_log
+from coachhub.client import bp, confirm_archive
 from coachhub.client.contacts import contact_choices, usable_contact
 from coachhub.client.forms import DoneForm, MeetingForm
 from coachhub.extensions import db
@@ -16,7 +16,7 @@ from coachhub.models import Contact, GoalStatus, MeetingLog, NetworkingGoal
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, meetings, reviews
 from coachhub.services.meetings import MeetingData
-from coachhub.shared_views import post_comment
+from coachhub.shared_views import load_log, post_comment
 from coachhub.tenancy import scoped_select
 
 TEXT_FIELDS = (

@@ -11,8 +11,8 @@ from coachhub.forms import CommentForm, attach_error
 from coachhub.models import MeetingLog, Membership, Review
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, reviews
-from coachhub.shared_views import post_comment
-from coachhub.tenancy import get_scoped_or_404, scoped_select
+from coachhub.shared_views import load_log, post_comment
+from coachhub.tenancy import scoped_select
 
 
 @bp.get("/reviews")
@@ -35,22 +35,9 @@ def review_queue():
     return render_template("coach/reviews/review_queue.html", page=page)
 
 
-def _load_log(log_id: int) -> MeetingLog:
-    return get_scoped_or_404(
-        MeetingLog,
-        log_id,
-        options=[
-            joinedload(MeetingLog.contact),
-            joinedload(MeetingLog.goal),
-            joinedload(MeetingLog.client).joinedload(Membership.user),
-            joinedload(MeetingLog.review).joinedload(Review.reviewer).joinedload(Membership.user),
-        ],
-    )
-
-
 @bp.get("/meetings/<int:log_id>")
 def meeting_detail(log_id: int, review_form=None, comment_form=None, status=200):
-    log = _load_log(log_id)
+    log = load_log(log_id)
     if review_form is None:
         review_form = ReviewForm(formdata=None, obj=log.review)
     return render_template(
@@ -65,7 +52,7 @@ def meeting_detail(log_id: int, review_form=None, comment_form=None, status=200)
 
 @bp.post("/meetings/<int:log_id>/review")
 def review_meeting(log_id: int):
-    log = _load_log(log_id)
+    log = load_log(log_id)
     form = ReviewForm()
     if form.validate():
         try:
@@ -90,5 +77,5 @@ def review_meeting(log_id: int):
 @bp.post("/meetings/<int:log_id>/comments")
 def comment_meeting(log_id: int):
     return post_comment(
-        _load_log(log_id), lambda form: meeting_detail(log_id, comment_form=form, status=400)
+        load_log(log_id), lambda form: meeting_detail(log_id, comment_form=form, status=400)
     )
