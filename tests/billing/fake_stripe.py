@@ -139,7 +139,7 @@ class FakeStripe(HTTPClient):
         # (METHOD, path regex) -> (status, error body): the next matching request fails.
         self.failures: dict[tuple[str, str], tuple[int, dict]] = {}
         self._session_lines: dict[str, list] = {}
-        self._replies: dict[str, tuple[str, int, dict]] = {}
+        self._replies: dict[str, tuple[dict, tuple[str, int, dict]]] = {}
         self._ids = itertools.count(1)
         self.add_price("price_monthly", 2900, "month")
         self.add_price("price_yearly", 29000, "year")
@@ -152,12 +152,21 @@ class FakeStripe(HTTPClient):
         self.requests.append(record)
         key = record.idempotency_key if record.method == "POST" else None
         if key and key in self._replies:
-            return self._replies[key]
+            first_params, reply = self._replies[key]
+            if first_params == record.params:
+                return reply
+            # As Stripe: a key belongs to the parameters it was first used with.
+            status, body = 400, _error(
+                "Keys for idempotent requests can only be used with the same parameters "
+                "they were first used with.",
+                type="idempotency_error",
+            )
+            return json.dumps(body), status, {}
         status, body = self._dispatch(record)
         self.exchanges.append(Exchange(record, status, json.loads(json.dumps(body))))
         reply = (json.dumps(body), status, {"Request-Id": f"req_{next(self._ids)}"})
         if key and status < 500:
-            self._replies[key] = reply
+            self._replies[key] = (record.params, reply)
         return reply
 
     def request_stream(self, method, url, headers, post_data=None, *, _usage=None):
@@ -751,7 +760,7 @@ def _page(items: list[dict], params: dict, url: str) -> dict:
 
 
 def _error(message: str, **fields: str) -> dict:
-    return {"error": {"type": "invalid_request_error", "message": message, **fields}}
+    return {"error": {"type": "invalid_request_error", "message": message} | fields}
 
 
 def _missing(object_id, param: str | None = None) -> dict:

@@ -269,3 +269,17 @@ def test_a_deliberately_wrong_request_fails_the_billing_test_that_sent_it(tmp_pa
     assert result.returncode == 1, result.stdout + result.stderr
     assert "colour: unknown parameter for SubscriptionListParams" in result.stdout
     assert "1 passed, 1 error" in result.stdout
+
+
+def test_the_fake_refuses_a_key_reused_with_other_parameters(fake, sdk):
+    """As Stripe does: so a retry that changed its request cannot pass for the same one."""
+    customer = fake.add_customer()
+    params = {"customer": customer, "return_url": "https://coachhub.example/"}
+    first = sdk.v1.billing_portal.sessions.create(params=params, options={"idempotency_key": "k"})
+    again = sdk.v1.billing_portal.sessions.create(params=params, options={"idempotency_key": "k"})
+    assert first.id == again.id
+    with pytest.raises(stripe.IdempotencyError):
+        sdk.v1.billing_portal.sessions.create(
+            params={**params, "return_url": "https://elsewhere.example/"},
+            options={"idempotency_key": "k"},
+        )
