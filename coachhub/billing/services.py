@@ -258,6 +258,8 @@ def adopt_customer(customer_id: str, gateway: Gateway) -> Practice | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).first()
+    if practice is not None and practice.stripe_customer_id == customer.id:
+        return practice  # linked meanwhile, by the Subscribe whose commit we waited for
     if practice is None or practice.stripe_customer_id is not None:
         return None
     practice.stripe_customer_id = customer.id

@@ -156,10 +156,13 @@ class FakeStripe(HTTPClient):
             if first_params == record.params:
                 return reply
             # As Stripe: a key belongs to the parameters it was first used with.
-            status, body = 400, _error(
-                "Keys for idempotent requests can only be used with the same parameters "
-                "they were first used with.",
-                type="idempotency_error",
+            status, body = (
+                400,
+                _error(
+                    "Keys for idempotent requests can only be used with the same parameters "
+                    "they were first used with.",
+                    type="idempotency_error",
+                ),
             )
             return json.dumps(body), status, {}
         status, body = self._dispatch(record)
@@ -237,6 +240,7 @@ class FakeStripe(HTTPClient):
             "customer": "cus",
             "event": "evt",
             "tax_id": "txi",
+            "webhook_endpoint": "we",
         }.get(object_name, "obj")
         cls = stripe_api.resource_class(object_name)
         hints = stripe_api.hints(cls) if cls else {}

@@ -187,3 +187,16 @@ def test_a_practice_with_its_own_customer_does_not_adopt_another(world, fake_str
     )
     db.session.expire_all()
     assert world.a.stripe_customer_id == current and world.a.paid_seats == 3
+
+
+def test_adoption_finds_a_customer_linked_while_it_waited(world, fake_stripe, db):
+    """The Subscribe that made the customer committed while the webhook waited for the lock."""
+    from coachhub.billing.gateway import get_gateway
+
+    customer = fake_stripe.add_customer(
+        metadata={"practice_id": str(world.a.id), "coachhub_install": services.install_id()}
+    )
+    world.a.stripe_customer_id = customer
+    db.session.commit()
+    assert services.adopt_customer(customer, get_gateway()).id == world.a.id
+    assert "billing.customer_linked" not in _actions(db, world.a)
