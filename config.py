@@ -17,6 +17,11 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _int_or_none(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else None
+
+
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -73,6 +78,19 @@ class Config:
     STRIPE_YEARLY_PRICE_ID = os.environ.get("STRIPE_YEARLY_PRICE_ID", "")
     # The SDK retries network errors, 409 and 5xx with the same idempotency key.
     STRIPE_MAX_NETWORK_RETRIES = int(os.environ.get("STRIPE_MAX_NETWORK_RETRIES", "2"))
+    # Seconds per request to Stripe (the SDK's own default is 80): a webhook holds the
+    # practice's row while it waits.
+    STRIPE_TIMEOUT = float(os.environ.get("STRIPE_TIMEOUT", "10"))
+    # Another API host (stripe-mock, a proxy); empty means Stripe itself.
+    STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")
+    # Checkout options: Stripe Tax (with billing address and tax id collection), promotion codes.
+    STRIPE_AUTOMATIC_TAX = _bool("STRIPE_AUTOMATIC_TAX", False)
+    STRIPE_ALLOW_PROMOTION_CODES = _bool("STRIPE_ALLOW_PROMOTION_CODES", False)
+    # The per-seat price shown on /pricing and the billing page when Stripe is not configured
+    # (or cannot be reached), in the smallest currency unit as Stripe writes it: 2900 = 29.00.
+    PRICING_MONTHLY_AMOUNT = _int_or_none("PRICING_MONTHLY_AMOUNT")
+    PRICING_YEARLY_AMOUNT = _int_or_none("PRICING_YEARLY_AMOUNT")
+    PRICING_CURRENCY = os.environ.get("PRICING_CURRENCY", "").strip().lower()
 
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     LOG_JSON = _bool("LOG_JSON", True)
@@ -103,6 +121,13 @@ class TestingConfig(Config):
     STRIPE_WEBHOOK_SECRETS: list[str] = []
     STRIPE_PRICE_ID = ""
     STRIPE_YEARLY_PRICE_ID = ""
+    STRIPE_TIMEOUT = 10.0
+    STRIPE_API_BASE = ""
+    STRIPE_AUTOMATIC_TAX = False
+    STRIPE_ALLOW_PROMOTION_CODES = False
+    PRICING_MONTHLY_AMOUNT = None
+    PRICING_YEARLY_AMOUNT = None
+    PRICING_CURRENCY = ""
     APP_BASE_URL = "http://localhost"
 
 

@@ -18,5 +18,6 @@ class SeatsForm(FlaskForm):
         validators=[DataRequired(), NumberRange(min=1, max=1000)],
         description="One seat per active coach, the owner included. Clients are free.",
     )
-    # The moment the preview was priced at; the update uses it so the charge matches.
-    proration_date = HiddenField()
+    # The signed preview (practice, quantity, the moment it was priced at): the update uses
+    # that moment so the charge matches, and a confirmation cannot choose its own.
+    proration_token = HiddenField()

@@ -52,28 +52,23 @@ def _configured_gateway():
 def overview():
     """Status, seats, price, renewal, invoices and what the owner can do next."""
     gateway = get_gateway()
-    invoices, price, yearly_price, stripe_error = [], None, None, None
-    config = current_app.config
-    if gateway is not None:
+    invoices, stripe_error = [], None
+    if gateway is not None and g.practice.stripe_customer_id:
         try:
-            if g.practice.stripe_customer_id:
-                invoices = gateway.list_invoices(g.practice.stripe_customer_id)
-            if config["STRIPE_PRICE_ID"]:
-                price = gateway.retrieve_price(config["STRIPE_PRICE_ID"])
-            if config["STRIPE_YEARLY_PRICE_ID"]:
-                yearly_price = gateway.retrieve_price(config["STRIPE_YEARLY_PRICE_ID"])
+            invoices = gateway.list_invoices(g.practice.stripe_customer_id)
         except GatewayError as error:
             stripe_error = error.message
+    prices = services.display_prices(gateway)
     subscribe_form = SubscribeForm()
-    if not yearly_price:
+    if not current_app.config["STRIPE_YEARLY_PRICE_ID"]:
         subscribe_form.plan.choices = subscribe_form.plan.choices[:1]
     return render_template(
         "billing/overview.html",
         missing=services.missing_settings(),
         seats=services.seats(g.practice),
         invoices=invoices,
-        price=price,
-        yearly_price=yearly_price,
+        price=prices.monthly,
+        yearly_price=prices.yearly,
         stripe_error=stripe_error,
         subscribe_form=subscribe_form,
         action_form=ConfirmForm(),
@@ -138,8 +133,15 @@ def portal():
     if gateway is None:
         return redirect(url_for("billing.overview"))
     try:
-        url = services.portal_url(g.practice, gateway, url_for("billing.overview", _external=True))
+        url = services.portal_url(
+            g.practice, g.membership, gateway, url_for("billing.overview", _external=True)
+        )
+    except services.CustomerForgotten as error:
+        db.session.commit()  # keep the unlinking: the next Subscribe starts afresh
+        flash(error.message, "warning")
+        return redirect(url_for("billing.overview"))
     except (ServiceError, GatewayError) as error:
+        db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("billing.overview"))
     return redirect(url, code=303)
@@ -147,19 +149,23 @@ def portal():
 
 @bp.route("/seats", methods=["GET", "POST"])
 def change_seats():
-    """GET previews the prorated charge for a new quantity; POST applies it."""
+    """GET previews the prorated charge for a new quantity; POST applies the previewed one."""
     gateway = get_gateway()
     seats = services.seats(g.practice)
-    form = SeatsForm(quantity=request.args.get("quantity", type=int) or seats.in_use)
-    preview, error = None, None
     if gateway is None or not seats.subscribed:
         return render_template("billing/seats.html", form=None, seats=seats, preview=None)
+    form = SeatsForm(quantity=request.args.get("quantity", type=int) or seats.in_use)
+    preview, error, notice = None, None, None
     if request.method == "POST" and form.validate():
+        quantity = form.quantity.data
         try:
-            proration_date = int(form.proration_date.data or utcnow().timestamp())
-            services.change_seats(
-                g.practice, g.membership, gateway, form.quantity.data, proration_date
+            proration_date = services.proration_date_from(
+                g.practice, quantity, form.proration_token.data
             )
+            services.change_seats(g.practice, g.membership, gateway, quantity, proration_date)
+        except services.StalePreview as exc:
+            db.session.rollback()
+            notice = exc.message  # nothing was charged: price it again below
         except ServiceError as exc:
             db.session.rollback()
             form[exc.field or "quantity"].errors.append(exc.message)
@@ -168,43 +174,61 @@ def change_seats():
             error = exc.message
         else:
             db.session.commit()
-            flash(f"Paid seats set to {form.quantity.data}.", "success")
+            _flash_seat_change(quantity)
             return redirect(url_for("billing.overview"))
-    elif request.method == "GET" and form.quantity.data:
+    quantity = form.quantity.data
+    if quantity and not form.quantity.errors and error is None and quantity != seats.paid:
         proration_date = int(utcnow().timestamp())
-        form.proration_date.data = str(proration_date)
+        form.proration_token.data = services.proration_token(g.practice, quantity, proration_date)
         try:
-            if form.quantity.data != seats.paid:
-                preview = services.preview_seat_change(
-                    g.practice, gateway, form.quantity.data, proration_date
-                )
+            preview = services.preview_seat_change(g.practice, gateway, quantity, proration_date)
         except ServiceError as exc:
             # Unvalidated (GET) fields hold their errors in a tuple.
             form.quantity.errors = [exc.message]
         except GatewayError as exc:
             error = exc.message
     return render_template(
-        "billing/seats.html", form=form, seats=seats, preview=preview, error=error
+        "billing/seats.html", form=form, seats=seats, preview=preview, error=error, notice=notice
+    )
+
+
+def _flash_seat_change(quantity: int) -> None:
+    practice = g.practice
+    if practice.pending_paid_seats is None:
+        flash(f"Paid seats set to {quantity}.", "success")
+        return
+    flash(
+        f"The payment for {quantity} seats did not go through, so the practice keeps "
+        f"{practice.paid_seats} paid seats for now. Pay the invoice below to add the seats.",
+        "warning",
     )
 
 
 @webhook_bp.post("/billing/stripe/webhook")
 @csrf.exempt
 def receive():
-    """Stripe's events: verified on the raw body, stored by id, handled once."""
+    """Stripe's events: logged as received, verified on the raw body, handled once."""
+    body = request.get_data()
+    delivery = webhooks.log_delivery(body, dict(request.headers), remote_addr=request.remote_addr)
     secrets = current_app.config["STRIPE_WEBHOOK_SECRETS"]
     gateway = get_gateway()
     if not secrets or gateway is None:
         log.error("stripe webhook refused: STRIPE_WEBHOOK_SECRETS or STRIPE_SECRET_KEY not set")
+        refused = webhooks.Receipt(webhooks.Outcome.REFUSED, error="webhook not configured")
+        webhooks.finish_delivery(delivery, refused, http_status=503)
         return {"error": "webhook not configured"}, 503
     try:
-        event = construct_event(
-            request.get_data(), request.headers.get("Stripe-Signature"), secrets
-        )
+        event = construct_event(body, request.headers.get("Stripe-Signature"), secrets)
     except InvalidSignature as exc:
         log.warning("stripe webhook with a bad signature: %s", exc)
+        refused = webhooks.Receipt(webhooks.Outcome.REFUSED)
+        webhooks.finish_delivery(delivery, refused, verification_error=str(exc))
         return {"error": "invalid signature"}, 400
-    outcome = webhooks.receive(event, gateway)
-    if outcome == webhooks.Outcome.FAILED:
+    webhooks.verified(delivery, event)
+    receipt = webhooks.receive(event, gateway)
+    webhooks.finish_delivery(delivery, receipt)
+    if receipt.outcome == webhooks.Outcome.FAILED:
         return {"error": "processing failed", "event": event.id}, 500
-    return {"status": outcome.value, "event": event.id}
+    if receipt.outcome == webhooks.Outcome.REFUSED:
+        return {"error": receipt.error, "event": event.id}, 400
+    return {"status": receipt.outcome.value, "event": event.id}

@@ -3,7 +3,7 @@
 from coachhub.models.assignment import CoachAssignment
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
-from coachhub.models.billing import StripeEvent
+from coachhub.models.billing import StripeEvent, StripeInstall, StripeWebhookDelivery
 from coachhub.models.checkin import (
     Cadence,
     CareerStage,
@@ -62,6 +62,8 @@ __all__ = [
     "Role",
     "SentReminderItem",
     "StripeEvent",
+    "StripeInstall",
+    "StripeWebhookDelivery",
     "User",
     "utcnow",
 ]

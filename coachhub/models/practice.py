@@ -24,7 +24,16 @@ class Practice(TimestampMixin, db.Model):
     paid_seats: Mapped[int] = mapped_column(Integer, default=0)
     current_period_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_at_period_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A dated cancellation (the portal's "cancel on …", or at the period end): the last day.
+    cancel_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     past_due_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A seat change waiting for its prorated payment (Stripe's pending update): the seats it
+    # would bring, when Stripe drops it unpaid, and the invoice the owner can pay.
+    pending_paid_seats: Mapped[int | None] = mapped_column(Integer)
+    pending_seats_expire_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pending_invoice_url: Mapped[str | None] = mapped_column(String(2048))
+    # Where Stripe sends invoices and receipts (the customer's email at Stripe).
+    billing_email: Mapped[str | None] = mapped_column(String(255))
 
     @property
     def tz(self) -> ZoneInfo:

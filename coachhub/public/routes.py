@@ -4,6 +4,8 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from coachhub.billing.gateway import get_gateway
+from coachhub.billing.services import display_prices
 from coachhub.extensions import db
 
 bp = Blueprint("public", __name__)
@@ -16,7 +18,8 @@ def landing():
 
 @bp.get("/pricing")
 def pricing():
-    return render_template("public/pricing.html")
+    """The plan and its per-seat price (Stripe's, cached; or the configured one)."""
+    return render_template("public/pricing.html", prices=display_prices(get_gateway()))
 
 
 @bp.get("/healthz")

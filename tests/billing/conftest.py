@@ -4,10 +4,12 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+import stripe
 import time_machine
 
 from tests import factories
-from tests.billing.fake_stripe import FakeStripe, signed
+from tests.billing import stripe_api
+from tests.billing.fake_stripe import FakeStripe, Tracked, signed
 
 WEBHOOK_SECRET = "whsec_test_current"
 PREVIOUS_WEBHOOK_SECRET = "whsec_test_previous"
@@ -22,6 +24,14 @@ STRIPE_SETTINGS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_price_cache(app):
+    """Prices read from Stripe are cached on the (shared) app: each test starts without."""
+    app.extensions.pop("billing_price_cache", None)
+    yield
+    app.extensions.pop("billing_price_cache", None)
+
+
 @pytest.fixture
 def stripe_settings(app):
     """Stripe configured for the duration of the test (the app fixture is shared)."""
@@ -32,12 +42,26 @@ def stripe_settings(app):
 
 
 @pytest.fixture
-def fake_stripe(app, stripe_settings):
-    """The fake Stripe API, installed as the SDK's HTTP client."""
+def fake_stripe(app, stripe_settings, monkeypatch):
+    """The fake Stripe API, installed as the SDK's HTTP client, held to the pinned API.
+
+    Every request the gateway sends, every object the fake serves and every field the
+    code reads from them is checked against the pinned SDK's types when the test ends:
+    a test whose billing code strays from the pinned API fails here.
+    """
     fake = FakeStripe()
     app.extensions["stripe_http_client"] = fake
+    to_dict = stripe.StripeObject.to_dict
+
+    def tracked_to_dict(self, *args, **kwargs):
+        return Tracked(to_dict(self, *args, **kwargs), fake.reads)
+
+    # The gateway turns every SDK object into plain data through to_dict(); watch what it reads.
+    monkeypatch.setattr(stripe.StripeObject, "to_dict", tracked_to_dict)
     yield fake
     app.extensions.pop("stripe_http_client", None)
+    monkeypatch.undo()
+    fake.assert_conformant()
 
 
 @pytest.fixture
@@ -45,6 +69,8 @@ def deliver(client):
     """`deliver(event_dict, secret=..., timestamp=..., body=...)` POSTs a signed webhook."""
 
     def _deliver(event, *, secret=WEBHOOK_SECRET, timestamp=None, body=None, header=None):
+        problems = stripe_api.check_object(event)
+        assert not problems, "Not an event the pinned API sends:\n  " + "\n  ".join(problems)
         # Stripe sends pretty-printed JSON: any re-serialisation would break the signature.
         payload = json.dumps(event, indent=2)
         signature = header if header is not None else signed(payload, secret, timestamp)
@@ -77,10 +103,21 @@ NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def now():
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def now(clock):
     """Time stands still at NOW (a Monday morning, UTC) for the test."""
-    with time_machine.travel(NOW, tick=False):
-        yield NOW
+    return NOW
+
+
+@pytest.fixture
+def time_travel(clock):
+    """`time_travel(datetime)` moves the standing clock."""
+    return clock.move_to
 
 
 @pytest.fixture

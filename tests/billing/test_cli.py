@@ -1,13 +1,8 @@
-"""`flask billing sync | replay | remind-trials`."""
+"""`flask billing sync | remind-trials` (replay and the webhook log: test_webhook_log.py)."""
 
-import json
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from coachhub.models import StripeEvent
 from tests.billing.conftest import subscribe
-from tests.billing.fake_stripe import event
 
 
 def test_sync_repairs_missed_webhooks(world, fake_stripe, runner, db):
@@ -36,33 +31,6 @@ def test_sync_without_stripe_keys_says_so(world, runner):
     result = runner.invoke(args=["billing", "sync"])
     assert result.exit_code == 1
     assert "STRIPE_SECRET_KEY" in result.output
-
-
-def test_replay_feeds_a_stored_event_through_the_handler(world, fake_stripe, runner, db, tmp_path):
-    world.a.stripe_customer_id = fake_stripe.add_customer()
-    db.session.commit()
-    sub = fake_stripe.add_subscription(world.a.stripe_customer_id, quantity=2)
-    evt = event("customer.subscription.updated", sub)
-    path = tmp_path / "event.json"
-    path.write_text(json.dumps(evt))
-
-    first = runner.invoke(args=["billing", "replay", str(path)])
-    again = runner.invoke(args=["billing", "replay", str(path)])  # support may replay twice
-
-    assert first.exit_code == 0, first.output
-    assert f"{evt['id']} (customer.subscription.updated): processed" in first.output
-    assert again.exit_code == 0 and "processed" in again.output
-    db.session.expire_all()
-    assert world.a.paid_seats == 2
-    assert db.session.scalar(select(StripeEvent).where(StripeEvent.id == evt["id"])) is not None
-
-
-def test_replay_refuses_what_is_not_an_event(fake_stripe, runner, tmp_path, db):
-    path = tmp_path / "x.json"
-    path.write_text(json.dumps({"object": "customer", "id": "cus_1"}))
-    result = runner.invoke(args=["billing", "replay", str(path)])
-    assert result.exit_code == 1
-    assert "not a Stripe event" in result.output
 
 
 def test_remind_trials_emails_owners_three_days_ahead_once(world, runner, db, now, outbox):

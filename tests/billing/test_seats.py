@@ -46,10 +46,9 @@ def test_preview_then_confirm_updates_the_quantity(world, fake_stripe, login, db
         },
     }
     assert fake_stripe.sent("POST", r"/v1/subscriptions/.*") == []  # nothing changed yet
-    posted_date = re.search(r'name="proration_date" type="hidden" value="(\d+)"', html).group(1)
 
     response = owner.post(
-        "/p/alpha/billing/seats", data={"quantity": "4", "proration_date": posted_date}
+        "/p/alpha/billing/seats", data={"quantity": "4", "proration_token": _token(html)}
     )
 
     assert response.status_code == 302
@@ -58,11 +57,173 @@ def test_preview_then_confirm_updates_the_quantity(world, fake_stripe, login, db
     # Charged exactly as previewed.
     assert update.params["proration_date"] == proration_date
     assert update.params["proration_behavior"] == "always_invoice"
+    assert update.params["payment_behavior"] == "pending_if_incomplete"
+    assert update.params["expand"] == ["latest_invoice"]
     assert update.idempotency_key == (
-        f"coachhub-practice-{world.a.id}-seats-{sub['id']}-4-{proration_date}"
+        f"{services.idempotency_prefix()}-practice-{world.a.id}-seats-{sub['id']}-4-{proration_date}"
     )
     db.session.expire_all()
     assert world.a.paid_seats == 4
+    assert world.a.pending_paid_seats is None
+    follow = owner.get(response.location).get_data(as_text=True)
+    assert "Paid seats set to 4." in follow
+
+
+def _token(html: str) -> str:
+    return re.search(r'name="proration_token" type="hidden" value="([^"]+)"', html).group(1)
+
+
+def _preview(owner, quantity: int) -> str:
+    page = owner.get(f"/p/alpha/billing/seats?quantity={quantity}")
+    assert page.status_code == 200
+    return _token(page.get_data(as_text=True))
+
+
+def test_the_server_owns_the_proration_date(world, fake_stripe, login, db, now):
+    """A posted proration_date (far in the future: a smaller charge) is ignored."""
+    subscribe(world.a, fake_stripe, db, quantity=3)
+    factories.coach(world.a)
+    owner = login(world.owner_a.user)
+    token = _preview(owner, 4)
+
+    response = owner.post(
+        "/p/alpha/billing/seats",
+        data={"quantity": "4", "proration_token": token, "proration_date": "4102444800"},
+    )
+
+    assert response.status_code == 302
+    [update] = fake_stripe.sent("POST", r"/v1/subscriptions/sub_.*")
+    assert update.params["proration_date"] == str(int(now.timestamp()))
+
+
+def test_a_forged_or_missing_proration_token_charges_nothing(world, fake_stripe, login, db):
+    subscribe(world.a, fake_stripe, db, quantity=3)
+    factories.coach(world.a)
+    owner = login(world.owner_a.user)
+    for data in (
+        {"quantity": "4", "proration_date": "4102444800"},
+        {"quantity": "4", "proration_token": "4102444800.forged"},
+    ):
+        response = owner.post("/p/alpha/billing/seats", data=data)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Review the price again" in html
+        assert 'data-testid="seat-preview"' in html  # a fresh preview to confirm
+    assert fake_stripe.sent("POST", r"/v1/subscriptions/sub_.*") == []
+    db.session.expire_all()
+    assert world.a.paid_seats == 3
+
+
+def test_a_preview_older_than_ten_minutes_is_priced_again(
+    world, fake_stripe, login, db, now, time_travel
+):
+    subscribe(world.a, fake_stripe, db, quantity=3)
+    factories.coach(world.a)
+    owner = login(world.owner_a.user)
+    token = _preview(owner, 4)
+    time_travel(now + timedelta(minutes=11))
+
+    response = owner.post(
+        "/p/alpha/billing/seats", data={"quantity": "4", "proration_token": token}
+    )
+
+    assert response.status_code == 200
+    assert "more than 10 minutes old" in response.get_data(as_text=True)
+    assert fake_stripe.sent("POST", r"/v1/subscriptions/sub_.*") == []
+    fresh = _token(response.get_data(as_text=True))
+    assert (
+        owner.post(
+            "/p/alpha/billing/seats", data={"quantity": "4", "proration_token": fresh}
+        ).status_code
+        == 302
+    )
+    [update] = fake_stripe.sent("POST", r"/v1/subscriptions/sub_.*")
+    assert update.params["proration_date"] == str(int((now + timedelta(minutes=11)).timestamp()))
+
+
+def test_a_token_for_another_quantity_or_practice_is_refused(world, fake_stripe, login, db):
+    subscribe(world.a, fake_stripe, db, quantity=3)
+    subscribe(world.b, fake_stripe, db, quantity=2)
+    factories.coach(world.a)
+    token_a = _preview(login(world.owner_a.user), 4)
+    owner_b = login(world.owner_b.user)
+    assert "Review the price again" in owner_b.post(
+        "/p/beta/billing/seats", data={"quantity": "4", "proration_token": token_a}
+    ).get_data(as_text=True)
+    assert "Review the price again" in login(world.owner_a.user).post(
+        "/p/alpha/billing/seats", data={"quantity": "6", "proration_token": token_a}
+    ).get_data(as_text=True)
+    assert fake_stripe.sent("POST", r"/v1/subscriptions/sub_.*") == []
+
+
+def test_a_declined_seat_payment_keeps_the_old_seats_until_the_invoice_is_paid(
+    world, fake_stripe, login, db, deliver, now
+):
+    """pending_if_incomplete: the owner sees the invoice; paying it brings the new count."""
+    sub = subscribe(world.a, fake_stripe, db, quantity=3)
+    factories.coach(world.a)
+    fake_stripe.decline_payments = True
+    owner = login(world.owner_a.user)
+
+    response = owner.post(
+        "/p/alpha/billing/seats", data={"quantity": "4", "proration_token": _preview(owner, 4)}
+    )
+
+    assert response.status_code == 302
+    page = owner.get(response.location).get_data(as_text=True)
+    assert "Paid seats set to 4" not in page
+    assert "The payment for 4 seats did not go through" in page
+    invoice = fake_stripe.invoices[fake_stripe.subscriptions[sub["id"]]["latest_invoice"]]
+    assert invoice["status"] == "open"
+    assert 'data-testid="pending-seats"' in page
+    assert invoice["hosted_invoice_url"] in page
+    assert "You keep 3 paid seats until it is paid" in page
+    db.session.expire_all()
+    assert world.a.paid_seats == 3
+    assert world.a.pending_paid_seats == 4
+    assert world.a.pending_seats_expire_at == now + timedelta(hours=23)
+
+    # The owner pays the invoice on Stripe's page; Stripe applies the update and says so.
+    fake_stripe.pay_invoice(invoice["id"])
+    evt = fake_stripe.event(
+        "customer.subscription.pending_update_applied", fake_stripe.subscriptions[sub["id"]]
+    )
+    assert deliver(evt).get_json()["status"] == "processed"
+
+    db.session.expire_all()
+    assert world.a.paid_seats == 4
+    assert world.a.pending_paid_seats is None and world.a.pending_invoice_url is None
+    page = owner.get("/p/alpha/billing/").get_data(as_text=True)
+    assert 'data-testid="pending-seats"' not in page
+    assert "<strong>4</strong> paid" in page
+
+
+def test_an_expired_pending_seat_change_is_dropped_and_the_owner_told(
+    world, fake_stripe, login, db, deliver, outbox
+):
+    sub = subscribe(world.a, fake_stripe, db, quantity=3)
+    factories.coach(world.a)
+    fake_stripe.decline_payments = True
+    owner = login(world.owner_a.user)
+    owner.post(
+        "/p/alpha/billing/seats", data={"quantity": "4", "proration_token": _preview(owner, 4)}
+    )
+    fake_stripe.expire_pending_update(sub["id"])
+    evt = fake_stripe.event(
+        "customer.subscription.pending_update_expired", fake_stripe.subscriptions[sub["id"]]
+    )
+
+    assert deliver(evt).get_json()["status"] == "processed"
+    deliver(evt)  # a redelivery sends nothing more
+
+    db.session.expire_all()
+    assert world.a.paid_seats == 3 and world.a.pending_paid_seats is None
+    [email] = outbox(world.owner_a.user.email)
+    assert email.kind == "seat_change_lapsed"
+    assert "4 seats" in email.body_text and "/p/alpha/billing/" in email.body_text
+    assert 'data-testid="pending-seats"' not in owner.get("/p/alpha/billing/").get_data(
+        as_text=True
+    )
 
 
 def test_fewer_seats_than_active_coaches_is_refused(world, fake_stripe, login, db):
@@ -70,7 +231,7 @@ def test_fewer_seats_than_active_coaches_is_refused(world, fake_stripe, login, d
     owner = login(world.owner_a.user)
     html = owner.get("/p/alpha/billing/seats?quantity=2").get_data(as_text=True)
     assert "keep at least 3 seats" in html
-    response = owner.post("/p/alpha/billing/seats", data={"quantity": "2", "proration_date": "1"})
+    response = owner.post("/p/alpha/billing/seats", data={"quantity": "2", "proration_token": "x"})
     assert "keep at least 3 seats" in response.get_data(as_text=True)
     assert fake_stripe.sent("POST", r"/v1/subscriptions/.*") == []
 

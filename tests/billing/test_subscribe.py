@@ -7,7 +7,7 @@ import stripe
 from sqlalchemy import func, select
 
 from coachhub.billing import services
-from coachhub.billing.gateway import GatewayError, get_gateway, subscription_from
+from coachhub.billing.gateway import GatewayError, get_gateway
 from coachhub.models import Practice
 from tests.billing.conftest import subscribe
 
@@ -21,8 +21,10 @@ def test_subscribe_creates_the_customer_once_and_a_checkout_session(
 
     assert response.status_code == 303
     [customer_call] = fake_stripe.sent("POST", "/v1/customers")
-    assert customer_call.idempotency_key == f"coachhub-practice-{world.a.id}-customer"
-    assert customer_call.params["metadata"] == {"practice_id": str(world.a.id)}
+    prefix = services.idempotency_prefix()
+    assert customer_call.idempotency_key == f"{prefix}-practice-{world.a.id}-customer-0"
+    tags = {"practice_id": str(world.a.id), "coachhub_install": services.install_id()}
+    assert customer_call.params["metadata"] == tags
     assert customer_call.params["email"] == world.owner_a.user.email
     [checkout] = fake_stripe.sent("POST", "/v1/checkout/sessions")
     db.session.expire_all()
@@ -34,8 +36,8 @@ def test_subscribe_creates_the_customer_once_and_a_checkout_session(
     # Seats: the owner and two coaches; clients are free.
     assert params["line_items"] == [{"price": "price_monthly", "quantity": "3"}]
     assert params["client_reference_id"] == str(world.a.id)
-    assert params["metadata"] == {"practice_id": str(world.a.id)}
-    assert params["subscription_data"]["metadata"] == {"practice_id": str(world.a.id)}
+    assert params["metadata"] == tags
+    assert params["subscription_data"]["metadata"] == tags
     # The remaining free trial is carried over to Stripe.
     assert params["subscription_data"]["trial_end"] == str(
         int((now + timedelta(days=14)).timestamp())
@@ -44,7 +46,9 @@ def test_subscribe_creates_the_customer_once_and_a_checkout_session(
         "http://localhost/p/alpha/billing/return?session_id={CHECKOUT_SESSION_ID}"
     )
     assert params["cancel_url"] == "http://localhost/p/alpha/billing/?checkout=canceled"
-    assert checkout.idempotency_key.startswith(f"coachhub-practice-{world.a.id}-checkout-")
+    assert checkout.idempotency_key.startswith(
+        f"{prefix}-practice-{world.a.id}-checkout-{customer_id}-price_monthly-3-"
+    )
     session_id = next(iter(fake_stripe.sessions))
     assert response.location == f"https://checkout.stripe.test/c/pay/{session_id}"
     # The SDK sends the pinned API version the fixtures' shape belongs to.
@@ -204,24 +208,6 @@ def test_without_stripe_keys_the_billing_page_says_what_to_configure(world, logi
         assert name in html
     response = login(world.owner_a.user).post("/p/alpha/billing/subscribe", data={})
     assert response.status_code == 302
-
-
-def test_current_period_end_falls_back_to_the_subscription(world, fake_stripe, app, now):
-    """Older API versions keep current_period_end on the subscription itself."""
-    customer = fake_stripe.add_customer()
-    end = int(now.timestamp()) + 86400 * 5
-    legacy = fake_stripe.add_subscription(customer, legacy_shape=True, period_end=end)
-    current = fake_stripe.add_subscription(customer, period_end=end)
-    assert "current_period_end" not in current
-    assert "current_period_end" not in legacy["items"]["data"][0]
-    with app.app_context():
-        gateway = get_gateway()
-        got_legacy = gateway.retrieve_subscription(legacy["id"])
-        got_current = gateway.retrieve_subscription(current["id"])
-    assert (
-        got_legacy.current_period_end == got_current.current_period_end == now + timedelta(days=5)
-    )
-    assert subscription_from(current).item_id == current["items"]["data"][0]["id"]
 
 
 def test_gateway_errors_carry_stripes_message(fake_stripe, app):

@@ -4,12 +4,12 @@ import json
 import logging
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from coachhub.billing import services
-from coachhub.models import OutboundEmail, StripeEvent
+from coachhub.models import OutboundEmail, StripeEvent, StripeWebhookDelivery
 from tests.billing.conftest import PREVIOUS_WEBHOOK_SECRET, subscribe
-from tests.billing.fake_stripe import event, signed
+from tests.billing.fake_stripe import signed
 from tests.test_isolation import _fingerprint
 
 
@@ -31,7 +31,7 @@ def test_subscription_created_updates_the_practice_from_a_refetch(
     sub = fake_stripe.add_subscription(
         customer, quantity=3, period_end=int(now.timestamp()) + 86400
     )
-    evt = event("customer.subscription.created", sub)
+    evt = fake_stripe.event("customer.subscription.created", sub)
 
     response = deliver(evt)
 
@@ -49,14 +49,27 @@ def test_subscription_created_updates_the_practice_from_a_refetch(
     assert row.processed_at == now and row.error is None and row.practice_id == a.id
     # Re-fetched from Stripe, not trusted from the payload.
     assert [r.path for r in fake_stripe.requests] == ["/v1/subscriptions"]
-    assert fake_stripe.requests[0].params == {"customer": customer, "status": "all", "limit": "20"}
+    assert fake_stripe.requests[0].params == {
+        "customer": customer,
+        "status": "all",
+        "limit": "100",
+        "expand": ["data.latest_invoice"],
+    }
 
 
 def test_previous_secret_still_verifies_during_rotation(world, fake_stripe, deliver, db):
     customer = _customer(world, fake_stripe, db)
     sub = fake_stripe.add_subscription(customer)
-    response = deliver(event("customer.subscription.updated", sub), secret=PREVIOUS_WEBHOOK_SECRET)
+    response = deliver(
+        fake_stripe.event("customer.subscription.updated", sub), secret=PREVIOUS_WEBHOOK_SECRET
+    )
     assert response.status_code == 200
+
+
+def _without_the_log(db) -> None:
+    """Drop the webhook log's rows: they record every delivery, refused ones too."""
+    db.session.execute(delete(StripeWebhookDelivery))
+    db.session.commit()
 
 
 def _refused(deliver, db, fake, **kw):
@@ -64,6 +77,9 @@ def _refused(deliver, db, fake, **kw):
     response = deliver(**kw)
     assert response.status_code == 400
     db.session.expire_all()
+    [logged] = db.session.scalars(select(StripeWebhookDelivery)).all()
+    assert logged.outcome == "refused" and not logged.signature_verified
+    _without_the_log(db)
     assert _fingerprint() == before
     assert fake.requests == []
     return response
@@ -75,19 +91,25 @@ def test_bad_signature_is_refused_and_changes_nothing(world, fake_stripe, delive
         deliver,
         db,
         fake_stripe,
-        event=event("customer.subscription.updated", sub),
+        event=fake_stripe.event("customer.subscription.updated", sub),
         secret="whsec_wrong",
     )
 
 
 def test_missing_signature_is_refused(world, fake_stripe, deliver, db):
     sub = fake_stripe.add_subscription(_customer(world, fake_stripe, db))
-    _refused(deliver, db, fake_stripe, event=event("customer.subscription.updated", sub), header="")
+    _refused(
+        deliver,
+        db,
+        fake_stripe,
+        event=fake_stripe.event("customer.subscription.updated", sub),
+        header="",
+    )
 
 
 def test_stale_timestamp_is_refused(world, fake_stripe, deliver, db, now):
     sub = fake_stripe.add_subscription(_customer(world, fake_stripe, db))
-    evt = event("customer.subscription.updated", sub)
+    evt = fake_stripe.event("customer.subscription.updated", sub)
     _refused(deliver, db, fake_stripe, event=evt, timestamp=int(now.timestamp()) - 301)
     # Within the 300-second tolerance it is fine.
     assert deliver(evt, timestamp=int(now.timestamp()) - 290).status_code == 200
@@ -95,7 +117,7 @@ def test_stale_timestamp_is_refused(world, fake_stripe, deliver, db, now):
 
 def test_tampered_body_is_refused(world, fake_stripe, deliver, db):
     sub = fake_stripe.add_subscription(_customer(world, fake_stripe, db))
-    evt = event("customer.subscription.updated", sub)
+    evt = fake_stripe.event("customer.subscription.updated", sub)
     header = signed(json.dumps(evt, indent=2), "whsec_test_current")
     evt["data"]["object"]["customer"] = "cus_someone_else"
     _refused(deliver, db, fake_stripe, event=evt, header=header)
@@ -104,7 +126,7 @@ def test_tampered_body_is_refused(world, fake_stripe, deliver, db):
 def test_re_serialised_body_does_not_verify(world, fake_stripe, deliver, db):
     """The signature covers the exact bytes Stripe sent; compact JSON of the same event fails."""
     sub = fake_stripe.add_subscription(_customer(world, fake_stripe, db))
-    evt = event("customer.subscription.updated", sub)
+    evt = fake_stripe.event("customer.subscription.updated", sub)
     header = signed(json.dumps(evt, indent=2), "whsec_test_current")
     _refused(deliver, db, fake_stripe, event=evt, header=header, body=json.dumps(evt))
 
@@ -118,7 +140,7 @@ def test_without_a_webhook_secret_the_endpoint_refuses_to_run(
         coachhub_logger = logging.getLogger("coachhub")
         coachhub_logger.addHandler(caplog.handler)
         try:
-            response = deliver(event("customer.subscription.updated", sub))
+            response = deliver(fake_stripe.event("customer.subscription.updated", sub))
         finally:
             coachhub_logger.removeHandler(caplog.handler)
     assert response.status_code == 503
@@ -130,7 +152,7 @@ def test_duplicate_delivery_is_acknowledged_and_does_nothing(world, fake_stripe,
     customer = _customer(world, fake_stripe, db)
     sub = fake_stripe.add_subscription(customer, status="past_due")
     invoice = fake_stripe.add_invoice(customer, sub["id"], status="open", attempt_count=1)
-    evt = event("invoice.payment_failed", invoice)
+    evt = fake_stripe.event("invoice.payment_failed", invoice)
 
     assert deliver(evt).get_json()["status"] == "processed"
     calls = len(fake_stripe.requests)
@@ -146,9 +168,11 @@ def test_duplicate_delivery_is_acknowledged_and_does_nothing(world, fake_stripe,
 def test_updated_before_created_cannot_move_state_backwards(world, fake_stripe, deliver, db):
     customer = _customer(world, fake_stripe, db)
     sub = fake_stripe.add_subscription(customer, status="incomplete", quantity=3)
-    created = event("customer.subscription.created", dict(sub))  # snapshot: incomplete
+    created = fake_stripe.event("customer.subscription.created", dict(sub))  # snapshot: incomplete
     fake_stripe.update_subscription(sub["id"], status="active")
-    updated = event("customer.subscription.updated", json.loads(json.dumps(sub)))  # active
+    updated = fake_stripe.event(
+        "customer.subscription.updated", json.loads(json.dumps(sub))
+    )  # active
 
     assert deliver(updated).status_code == 200
     assert deliver(created).status_code == 200  # arrives late, carrying the old state
@@ -165,16 +189,17 @@ def test_event_for_another_practices_customer_touches_only_that_practice(
     world.b.stripe_customer_id = fake_stripe.add_customer(practice_id=world.b.id)
     db.session.commit()
     sub_b = fake_stripe.add_subscription(world.b.stripe_customer_id, quantity=2)
-    session = {
-        "id": "cs_test_b",
-        "object": "checkout.session",
-        "customer": world.b.stripe_customer_id,
-        "subscription": sub_b["id"],
+    session = fake_stripe.build(
+        "checkout.session",
+        mode="subscription",
+        status="complete",
+        customer=world.b.stripe_customer_id,
+        subscription=sub_b["id"],
         # Claims to be practice A: the customer, not the claim, decides.
-        "client_reference_id": str(world.a.id),
-    }
+        client_reference_id=str(world.a.id),
+    )
 
-    assert deliver(event("checkout.session.completed", session)).status_code == 200
+    assert deliver(fake_stripe.event("checkout.session.completed", session)).status_code == 200
 
     db.session.expire_all()
     assert world.b.subscription_status == "active" and world.b.paid_seats == 2
@@ -184,7 +209,7 @@ def test_event_for_another_practices_customer_touches_only_that_practice(
 def test_unknown_customer_is_logged_and_ignored(world, fake_stripe, deliver, db):
     sub = fake_stripe.add_subscription(fake_stripe.add_customer())
     before = _fingerprint()
-    evt = event("customer.subscription.updated", sub)
+    evt = fake_stripe.event("customer.subscription.updated", sub)
 
     response = deliver(evt)
 
@@ -193,13 +218,14 @@ def test_unknown_customer_is_logged_and_ignored(world, fake_stripe, deliver, db)
     row = _row(db, evt["id"])
     assert row.processed_at is not None and row.practice_id is None
     db.session.delete(row)
-    db.session.commit()
+    _without_the_log(db)
     assert _fingerprint() == before
 
 
 def test_unknown_event_type_is_acknowledged_and_ignored(world, fake_stripe, deliver, db):
     _customer(world, fake_stripe, db)
-    evt = event("customer.tax_id.created", {"id": "txi_1", "customer": world.a.stripe_customer_id})
+    tax_id = fake_stripe.build("tax_id", customer=world.a.stripe_customer_id, value="123")
+    evt = fake_stripe.event("customer.tax_id.created", tax_id)
     response = deliver(evt)
     assert response.status_code == 200
     assert response.get_json()["status"] == "ignored"
@@ -212,7 +238,7 @@ def test_a_failing_handler_rolls_back_records_the_error_and_is_retried(
     customer = _customer(world, fake_stripe, db)
     sub = fake_stripe.add_subscription(customer, status="past_due", quantity=4)
     invoice = fake_stripe.add_invoice(customer, sub["id"], status="open")
-    evt = event("invoice.payment_failed", invoice)
+    evt = fake_stripe.event("invoice.payment_failed", invoice)
 
     def broken(*args, **kwargs):
         raise RuntimeError("mail template exploded")
@@ -241,7 +267,7 @@ def test_a_failing_handler_rolls_back_records_the_error_and_is_retried(
 def test_stripe_unreachable_during_refetch_returns_500(world, fake_stripe, deliver, db):
     sub = fake_stripe.add_subscription(_customer(world, fake_stripe, db))
     fake_stripe.fail_next("GET", "/v1/subscriptions", status=503, message="down")
-    evt = event("customer.subscription.updated", sub)
+    evt = fake_stripe.event("customer.subscription.updated", sub)
     assert deliver(evt).status_code == 500
     assert "GatewayError" in _row(db, evt["id"]).error
 
@@ -255,7 +281,7 @@ def test_payment_failed_starts_the_grace_period_and_emails_the_owner(
         customer, sub["id"], status="open", amount_due=8700, attempt_count=1
     )
 
-    assert deliver(event("invoice.payment_failed", invoice)).status_code == 200
+    assert deliver(fake_stripe.event("invoice.payment_failed", invoice)).status_code == 200
 
     db.session.expire_all()
     assert world.a.subscription_status == "past_due"
@@ -276,7 +302,7 @@ def test_invoice_paid_after_past_due_clears_the_grace(world, fake_stripe, delive
     fake_stripe.update_subscription(sub["id"], status="active")
     invoice = fake_stripe.add_invoice(customer, sub["id"], status="paid")
 
-    assert deliver(event("invoice.paid", invoice)).status_code == 200
+    assert deliver(fake_stripe.event("invoice.paid", invoice)).status_code == 200
 
     db.session.expire_all()
     assert world.a.subscription_status == "active"
@@ -287,7 +313,7 @@ def test_payment_action_required_emails_the_owner(world, fake_stripe, deliver, d
     customer = _customer(world, fake_stripe, db)
     sub = fake_stripe.add_subscription(customer, status="past_due")
     invoice = fake_stripe.add_invoice(customer, sub["id"], status="open")
-    deliver(event("invoice.payment_action_required", invoice))
+    deliver(fake_stripe.event("invoice.payment_action_required", invoice))
     [email] = outbox(world.owner_a.user.email)
     assert "confirm" in email.subject
     assert invoice["hosted_invoice_url"] in email.body_text
@@ -297,8 +323,10 @@ def test_trial_will_end_emails_the_owner_once(world, fake_stripe, deliver, db, n
     customer = _customer(world, fake_stripe, db)
     trial_end = int((now + timedelta(days=3)).timestamp())
     sub = fake_stripe.add_subscription(customer, status="trialing", trial_end=trial_end)
-    deliver(event("customer.subscription.trial_will_end", sub))
-    deliver(event("customer.subscription.trial_will_end", sub))  # a second event, same trial
+    deliver(fake_stripe.event("customer.subscription.trial_will_end", sub))
+    deliver(
+        fake_stripe.event("customer.subscription.trial_will_end", sub)
+    )  # a second event, same trial
     [email] = outbox(world.owner_a.user.email)
     assert email.kind == "trial_ending"
     assert "05 Mar 2026" in email.subject
@@ -310,7 +338,7 @@ def test_subscription_deleted_makes_the_practice_read_only_and_emails(
     sub = subscribe(world.a, fake_stripe, db, quantity=3)
     fake_stripe.update_subscription(sub["id"], status="canceled")
     with_trial_over = now + timedelta(days=20)
-    deliver(event("customer.subscription.deleted", sub))
+    deliver(fake_stripe.event("customer.subscription.deleted", sub))
 
     db.session.expire_all()
     assert world.a.subscription_status == "canceled"
@@ -332,7 +360,7 @@ def test_deleting_an_old_subscription_does_not_replace_the_current_one(
     )
     current = fake_stripe.add_subscription(customer, status="active", quantity=3)
 
-    deliver(event("customer.subscription.deleted", old))
+    deliver(fake_stripe.event("customer.subscription.deleted", old))
 
     db.session.expire_all()
     assert world.a.stripe_subscription_id == current["id"]
