@@ -1,7 +1,8 @@
 """Configuration read from the environment.
 
 `Config` holds the defaults; `DevelopmentConfig`, `TestingConfig` and
-`ProductionConfig` adjust them. `create_app()` picks one by `COACHHUB_ENV`.
+`ProductionConfig` adjust them. `create_app()` picks one by `COACHHUB_ENV`,
+production when it is unset: `make run` and `make db` say development.
 """
 
 import os
@@ -26,9 +27,13 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+# The well-known key development signs cookies with; production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
 class Config:
     ENV_NAME = "base"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'coachhub.sqlite'}"
     )
@@ -103,6 +108,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     DEV_OUTBOX = _bool("DEV_OUTBOX", True)
     LOG_JSON = _bool("LOG_JSON", False)
 
@@ -142,8 +148,12 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
-                "Production needs these environment variables set: " + ", ".join(missing)
+                "Production needs these environment variables set: "
+                + ", ".join(missing)
+                + " (or COACHHUB_ENV=development on your own machine)"
             )
+        if os.environ["SECRET_KEY"] == DEV_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY is the development key; set a long random one.")
 
 
 CONFIGS = {

@@ -17,9 +17,12 @@ from config import BASE_DIR, CONFIGS, Config
 
 
 def create_app(config: type[Config] | None = None) -> Flask:
-    """Build the app for `config`, or for the environment named by COACHHUB_ENV."""
+    """Build the app for `config`, or for the environment named by COACHHUB_ENV (production)."""
     if config is None:
-        config = CONFIGS[os.environ.get("COACHHUB_ENV", "development")]
+        name = os.environ.get("COACHHUB_ENV", "").strip() or "production"
+        if name not in CONFIGS:
+            raise RuntimeError(f"COACHHUB_ENV={name!r}: use one of {', '.join(CONFIGS)}.")
+        config = CONFIGS[name]
     config.check()
     app = Flask(
         __name__,
@@ -121,7 +124,7 @@ def register_blueprints(app: Flask) -> None:
     client.init_app(app)
     # Reminder, digest and calendar providers of every feature register themselves on import.
     load_providers()
-    if app.config["DEV_OUTBOX"]:
+    if app.config["DEV_OUTBOX"] and app.config["ENV_NAME"] != "production":
         from coachhub.dev.routes import bp as dev_bp
 
         app.register_blueprint(dev_bp)
