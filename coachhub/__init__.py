@@ -11,8 +11,11 @@ from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import BadRequest
 
 from coachhub.extensions import csrf, db, login_manager, migrate
+from coachhub.inputs import BoundedIntConverter
 from config import BASE_DIR, CONFIGS, Config
 
 
@@ -31,6 +34,8 @@ def create_app(config: type[Config] | None = None) -> Flask:
         instance_path=str(BASE_DIR / "instance"),
     )
     app.config.from_object(config)
+    # Every <int:...> in a URL: an id beyond the database's range is a 404.
+    app.url_map.converters["int"] = BoundedIntConverter
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
@@ -67,7 +72,9 @@ def register_logging(app: Flask) -> None:
                 extra={
                     "request_id": g.get("request_id"),
                     "method": request.method,
-                    "path": request.path,
+                    # The URL rule, not the path: paths carry invitation, reset, calendar
+                    # and unsubscribe tokens, which must not end up in log files.
+                    "route": request.url_rule.rule if request.url_rule else None,
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                     "user_id": current_user.id if current_user.is_authenticated else None,
@@ -131,12 +138,19 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    def render_error(error):
+    def render_error(error, message: str | None = None):
         code = getattr(error, "code", 500)
-        return render_template("errors/error.html", code=code, error=error), code
+        return render_template("errors/error.html", code=code, error=error, message=message), code
 
     for code in (400, 403, 404, 405, 410, 500):
         app.register_error_handler(code, render_error)
+
+    @app.errorhandler(DataError)
+    def refuse_unstorable_value(error):
+        # The last line of defence: a value the database cannot hold (forms refuse them first).
+        db.session.rollback()
+        logging.getLogger("coachhub.request").warning("refused a value the database cannot store")
+        return render_error(BadRequest(), "A value in the request cannot be stored; check it.")
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
+from coachhub.inputs import BaseForm as FlaskForm
 
 EMAIL_RULES = [DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
 

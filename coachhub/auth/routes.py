@@ -1,7 +1,5 @@
 """Sign-up, login/logout, practice choice, passwords and invitation links."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -15,6 +13,7 @@ from coachhub.auth.forms import (
 )
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
+from coachhub.inputs import safe_next
 from coachhub.models import Membership
 from coachhub.services import ServiceError, accounts, invitations
 
@@ -29,11 +28,7 @@ def home_url(membership: Membership) -> str:
 
 def _safe_next(default: str) -> str:
     """Only same-site paths: a `next` parameter must not send users elsewhere."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return safe_next(request.args.get("next")) or default
 
 
 def _after_login() -> str:

@@ -1,6 +1,5 @@
 """Coach portal forms: invitations, settings, reviews, goals, reassignment, careers."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from coachhub.forms import TEXT, timezone_field
+from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.models import Cadence
 
 
