@@ -142,7 +142,7 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         return render_template("errors/error.html", code=code, error=error, message=message), code
 
-    for code in (400, 403, 404, 405, 410, 500):
+    for code in (400, 403, 404, 405, 410, 413, 500):
         app.register_error_handler(code, render_error)
 
     @app.errorhandler(DataError)

@@ -38,6 +38,7 @@ def queue_email(
     context.setdefault("practice", practice)
     text = render_template(f"email/{template}.txt", **context)
     subject, _, body = text.partition("\n")
+    subject = " ".join(subject.split())  # no CR, tab or run of spaces from a member's name
     html = render_template(f"email/{template}.html", subject=subject.strip(), **context)
     message = OutboundEmail(
         practice_id=practice.id if practice else None,
