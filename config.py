@@ -52,6 +52,16 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # The same write from the same member again within this many seconds is a double submit.
+    IDEMPOTENCY_WINDOW_SECONDS = int(os.environ.get("IDEMPOTENCY_WINDOW_SECONDS", "30"))
+    # Exempt: logging out, and billing's requests, which Stripe's idempotency keys already
+    # make safe to repeat (a double click must still land on Checkout or the portal).
+    IDEMPOTENCY_EXEMPT_ENDPOINTS = frozenset(
+        {"auth.logout", "billing.subscribe", "billing.portal", "billing.change_seats"}
+    )
+    # SQLite (development): how long a write waits for another one's lock, in milliseconds.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+
     TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))

@@ -6,7 +6,15 @@ import sys
 import time
 import uuid
 
-from flask import Flask, g, render_template, request
+from flask import (
+    Flask,
+    current_app,
+    g,
+    has_app_context,
+    has_request_context,
+    render_template,
+    request,
+)
 from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import event
@@ -14,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 
+from coachhub import idempotency
 from coachhub.extensions import csrf, db, login_manager, migrate
 from coachhub.inputs import BoundedIntConverter
 from config import BASE_DIR, CONFIGS, Config
@@ -90,6 +99,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    idempotency.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
@@ -102,18 +112,28 @@ def register_extensions(app: Flask) -> None:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys and let SQLAlchemy drive transactions (savepoints work)."""
+    """SQLite: enforce foreign keys and let SQLAlchemy drive transactions (savepoints work).
+
+    WAL lets pages read while a write is under way; the busy timeout makes a write wait
+    for the one before it instead of failing with "database is locked".
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        timeout = current_app.config["SQLITE_BUSY_TIMEOUT_MS"] if has_app_context() else 15000
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout)}")
         cursor.close()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
+    # A write request takes the write lock up front: a deferred transaction that reads and
+    # then writes can only fail ("database is locked") when another write came between.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN")
+        write = has_request_context() and request.method not in ("GET", "HEAD", "OPTIONS")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -160,6 +160,11 @@ def accept_invitation(token: str):
                 membership = invitations.accept(invitation, current_user)
             else:
                 abort(403)
+        except invitations.InvitationTaken:
+            # Lost the race to another acceptance of this link: it is used now.
+            db.session.rollback()
+            db.session.refresh(invitation)
+            return render_template("auth/invitation_closed.html", invitation=invitation), 410
         except ServiceError as error:
             flash(error.message, "danger")
         else:
