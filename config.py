@@ -62,6 +62,29 @@ class Config:
     # SQLite (development): how long a write waits for another one's lock, in milliseconds.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
 
+    # Rate limits (Flask-Limiter): in memory per process unless RATELIMIT_STORAGE_URI names a
+    # shared store, e.g. redis://127.0.0.1:6379/0 (needed as soon as there are two processes).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or "memory://"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "coachhub")
+    # Failed sign-ins (wrong password or code) per account and per address; once reached,
+    # even the right password waits.
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_LOGIN_IP = os.environ.get("RATELIMIT_LOGIN_IP", "50 per 15 minutes")
+    # Reset emails per address asked for and per client address; sign-ups per address.
+    RATELIMIT_RESET_EMAIL = os.environ.get("RATELIMIT_RESET_EMAIL", "3 per hour")
+    RATELIMIT_RESET_IP = os.environ.get("RATELIMIT_RESET_IP", "20 per hour")
+    RATELIMIT_SIGNUP_IP = os.environ.get("RATELIMIT_SIGNUP_IP", "10 per hour")
+    # Invitations sent (and resent) per member; invitation links opened per address.
+    RATELIMIT_INVITE_MEMBER = os.environ.get("RATELIMIT_INVITE_MEMBER", "50 per hour")
+    RATELIMIT_INVITATION_LINK_IP = os.environ.get("RATELIMIT_INVITATION_LINK_IP", "30 per minute")
+    RATELIMIT_WEBHOOK_IP = os.environ.get("RATELIMIT_WEBHOOK_IP", "600 per minute")
+    # Requests pass through this many proxies (load balancer): their X-Forwarded-For is
+    # trusted for the client address the limits count by. 0: none, use the peer address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 
-from coachhub import idempotency
+from coachhub import idempotency, rate_limits
 from coachhub.extensions import csrf, db, login_manager, migrate
 from coachhub.inputs import BoundedIntConverter
 from config import BASE_DIR, CONFIGS, Config
@@ -48,6 +48,7 @@ def create_app(config: type[Config] | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    rate_limits.init_app(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
