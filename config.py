@@ -85,6 +85,13 @@ class Config:
     # trusted for the client address the limits count by. 0: none, use the peer address.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
+    # Where forms may lead besides this site (CSP form-action): Stripe Checkout and portal.
+    CSP_FORM_ACTION = os.environ.get(
+        "CSP_FORM_ACTION", "https://checkout.stripe.com https://billing.stripe.com"
+    )
+    # Strict-Transport-Security max-age in seconds; 0 sends none (production: a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
+
     TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
     PASSWORD_RESET_SECONDS = int(os.environ.get("PASSWORD_RESET_SECONDS", "3600"))
@@ -175,6 +182,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     DEV_OUTBOX = False

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import BadRequest
 
-from coachhub import idempotency, rate_limits
+from coachhub import headers, idempotency, rate_limits
 from coachhub.extensions import csrf, db, login_manager, migrate
 from coachhub.inputs import BoundedIntConverter
 from config import BASE_DIR, CONFIGS, Config
@@ -101,6 +101,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     idempotency.init_app(app)
+    headers.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"

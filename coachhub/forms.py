@@ -25,6 +25,7 @@ from wtforms.validators import (
 
 from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.inputs import DateWithin, bounded_id
+from coachhub.passwords import NotEasilyGuessed
 from coachhub.services.careers import LandingData
 from coachhub.services.goals import GOAL_FIELDS
 
@@ -34,7 +35,11 @@ if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
     email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
 
 TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
+PASSWORD_RULES = [
+    DataRequired(),
+    Length(min=10, max=128, message="Use 10 to 128 characters."),
+    NotEasilyGuessed(),
+]
 
 TIMEZONE_CHOICES = sorted(
     tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/"))

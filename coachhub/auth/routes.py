@@ -1,6 +1,6 @@
 """Sign-up, login/logout, practice choice, passwords and invitation links."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coachhub.auth.forms import (
@@ -31,6 +31,13 @@ def _safe_next(default: str) -> str:
     return safe_next(request.args.get("next")) or default
 
 
+def start_session(user) -> None:
+    """Sign `user` in on a new session: nothing set before sign-in (a planted session, its
+    CSRF token) carries over."""
+    session.clear()
+    login_user(user)
+
+
 def _after_login() -> str:
     memberships = accounts.active_memberships(current_user)
     default = home_url(memberships[0]) if len(memberships) == 1 else url_for("auth.practices")
@@ -53,7 +60,7 @@ def signup():
             form[error.field].errors.append(error.message)
         else:
             db.session.commit()
-            login_user(owner.user)
+            start_session(owner.user)
             flash(f"Welcome to CoachHub. {practice.name} is on a 14-day free trial.", "success")
             return redirect(url_for("coach.dashboard", practice_slug=practice.slug))
     return render_template("auth/signup.html", form=form)
@@ -70,7 +77,7 @@ def login():
             form.password.errors.append("Email or password is not right.")
         else:
             db.session.commit()
-            login_user(user)
+            start_session(user)
             return redirect(_after_login())
     return render_template("auth/login.html", form=form)
 
@@ -169,7 +176,7 @@ def accept_invitation(token: str):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            login_user(membership.user)
+            start_session(membership.user)
             flash(f"Welcome to {membership.practice.name}.", "success")
             return redirect(home_url(membership))
     return render_template(

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role, User, utcnow
-from coachhub.notifications.outbox import queue_email
+from coachhub.notifications.outbox import queue_email, render_email
 from coachhub.security import hash_password, needs_rehash, verify_password
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
@@ -50,7 +50,12 @@ def unique_slug(name: str) -> str:
 def create_user(name: str, email: str, password: str) -> User:
     """A new user; the email must not be registered yet."""
     if find_user(email) is not None:
-        raise ServiceError("An account with this email already exists. Log in instead.", "email")
+        # Not "this email has an account": sign-up must not tell which addresses do.
+        raise ServiceError(
+            "We could not create an account with this email. If it is yours, log in or "
+            "reset your password.",
+            "email",
+        )
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=hash_password(password)
     )
@@ -121,19 +126,23 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the account exists; say nothing either way."""
+    """Email a reset link when the account exists; say nothing either way.
+
+    An unknown address costs the same work (a token signed, the email rendered), so the
+    answer's timing does not tell which addresses have accounts.
+    """
     user = find_user(email)
+    stand_in = user or User(id=0, name="", email=normalise_email(email), session_version=0)
+    token = _reset_serializer().dumps({"u": stand_in.id, "v": stand_in.session_version})
+    context = {
+        "user": stand_in,
+        "link": external_url("auth.reset_password", token=token),
+        "minutes": current_app.config["PASSWORD_RESET_SECONDS"] // 60,
+    }
     if user is None:
+        render_email("password_reset", **context)
         return
-    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
-    queue_email(
-        "password_reset",
-        user.email,
-        "password_reset",
-        user=user,
-        link=external_url("auth.reset_password", token=token),
-        minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
-    )
+    queue_email("password_reset", user.email, "password_reset", **context)
 
 
 def user_for_reset_token(token: str) -> User | None:
