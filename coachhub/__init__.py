@@ -140,6 +140,7 @@ def _sqlite_begin(conn):
 
 def register_blueprints(app: Flask) -> None:
     from coachhub import client, coach
+    from coachhub.auth import account_security  # noqa: F401 -- its pages join auth's bp
     from coachhub.auth.routes import bp as auth_bp
     from coachhub.billing.routes import bp as billing_bp
     from coachhub.billing.routes import webhook_bp

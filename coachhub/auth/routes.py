@@ -1,6 +1,6 @@
 """Sign-up, login/logout, practice choice, passwords and invitation links."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coachhub.auth.forms import (
@@ -11,6 +11,7 @@ from coachhub.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from coachhub.auth.session import begin_second_step, start_session
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.inputs import safe_next
@@ -31,14 +32,8 @@ def _safe_next(default: str) -> str:
     return safe_next(request.args.get("next")) or default
 
 
-def start_session(user) -> None:
-    """Sign `user` in on a new session: nothing set before sign-in (a planted session, its
-    CSRF token) carries over."""
-    session.clear()
-    login_user(user)
-
-
-def _after_login() -> str:
+def after_login() -> str:
+    """Where a member goes once signed in: the `next` page, their practice, or the list."""
     memberships = accounts.active_memberships(current_user)
     default = home_url(memberships[0]) if len(memberships) == 1 else url_for("auth.practices")
     return _safe_next(default)
@@ -69,16 +64,20 @@ def signup():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_after_login())
+        return redirect(after_login())
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append("Email or password is not right.")
+        elif user.has_two_factor:
+            db.session.commit()
+            return redirect(begin_second_step(user))
         else:
+            accounts.record_sign_in(user, "password")
             db.session.commit()
             start_session(user)
-            return redirect(_after_login())
+            return redirect(after_login())
     return render_template("auth/login.html", form=form)
 
 

@@ -96,6 +96,27 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def record_sign_in(user: User, method: str) -> None:
+    """A sign-in, in the audit log of every practice the user is an active member of."""
+    for membership in active_memberships(user):
+        record(membership.practice, user, "member.signed_in", membership, method=method)
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    """A new sign-in email; the password is asked again, and other sessions end."""
+    if not verify_password(user.password_hash, password):
+        raise ServiceError("That is not your password.", "password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise ServiceError("That is your email already.", "email")
+    if find_user(new_email) is not None:
+        raise ServiceError("We could not change to this email. Try another one.", "email")
+    old_email, user.email = user.email, new_email
+    end_all_sessions(user)
+    for membership in active_memberships(user):
+        record(membership.practice, user, "member.email_changed", membership, previous=old_email)
+
+
 def end_all_sessions(user: User) -> None:
     """Every session that holds the old version stops working on its next request."""
     user.session_version += 1
