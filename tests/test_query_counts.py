@@ -91,7 +91,16 @@ COACH_PAGES = [
     "/meetings/{log}",
     "/goals/{goal}/edit",
 ]
-OWNER_PAGES = ["/", "/clients", "/clients/{client}", "/clients/{client}/reassign", "/reviews"]
+OWNER_PAGES = [
+    "/",
+    "/clients",
+    "/clients/{client}",
+    "/clients/{client}/reassign",
+    "/reviews",
+    "/audit",
+    "/audit?action=member.signed_in",
+    "/audit.csv",
+]
 
 MEASURED: dict[str, tuple[int, int]] = {}
 
