@@ -60,7 +60,7 @@ def _matching_step(user: User, code: str) -> int | None:
     now = int(time.time())
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
         at = now + offset * totp.interval
-        if hmac.compare_digest(totp.at(at), code):
+        if hmac.compare_digest(totp.at(at).encode(), code.encode()):
             return at // totp.interval
     return None
 
@@ -73,7 +73,8 @@ def confirm_setup(user: User, code: str) -> list[str]:
     """Turn two-factor on when `code` matches the new key; returns the recovery codes."""
     if user.has_two_factor or not user.totp_secret:
         raise ServiceError("Start the set-up again.", "code")
-    step = _matching_step(user, _normalise(code))
+    code = _normalise(code)
+    step = _matching_step(user, code) if code.isascii() and code.isdigit() else None
     if step is None:
         raise ServiceError("That code does not match. Check the app's clock and try again.", "code")
     user.totp_enabled_at = utcnow()
@@ -106,7 +107,7 @@ def verify_code(user: User, code: str) -> bool:
     if not user.has_two_factor:
         return False
     code = _normalise(code)
-    if code.isdigit() and len(code) == 6:
+    if code.isascii() and code.isdigit() and len(code) == 6:
         step = _matching_step(user, code)
         if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
             return False

@@ -162,3 +162,13 @@ def _sign_in(app, world, totp):
     c.post("/login", data={"email": world.coach_a1.user.email, "password": PASSWORD})
     assert c.post("/login/code", data={"code": _next_code(totp)}).status_code == 302
     return c
+
+
+@pytest.mark.parametrize("code", ["١٢٣٤٥٦", "ü🙂", "\x00" * 6, "9" * 20])
+def test_odd_codes_are_refused_not_failed(db, world, login, code):
+    """Found by the fuzzing: non-ASCII digits once crashed the comparison."""
+    c = login(world.coach_a1.user)
+    c.get("/account/security")
+    response = c.post("/account/security", data={"code": code})
+    assert response.status_code == 200
+    assert not world.coach_a1.user.has_two_factor
