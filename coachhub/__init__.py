@@ -14,8 +14,8 @@ from flask import (
     has_request_context,
     render_template,
     request,
+    session,
 )
-from flask_login import current_user
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -87,8 +87,10 @@ def register_logging(app: Flask) -> None:
                     "route": request.url_rule.rule if request.url_rule else None,
                     "status": response.status_code,
                     "ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": current_user.id if current_user.is_authenticated else None,
-                    "practice": g.practice.slug if g.get("practice") else None,
+                    # From the session and the URL, not the ORM: after a commit the rows
+                    # are expired and reading them would cost a query per request.
+                    "user_id": session.get("_user_id", "").partition(":")[0] or None,
+                    "practice": g.get("practice_slug"),
                 },
             )
         response.headers["X-Request-ID"] = g.get("request_id", "")

@@ -3,6 +3,7 @@
 import json
 
 from flask import Response, g
+from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
@@ -26,7 +27,7 @@ def _own_export() -> dict:
 
 def _audited(fmt: str) -> None:
     """An export is in the owner's audit log: who took their data out, and when."""
-    audit.record(g.practice, g.membership.user, "export.downloaded", g.membership, format=fmt)
+    audit.record(g.practice, current_user, "export.downloaded", g.membership, format=fmt)
     db.session.commit()
 
 
