@@ -89,12 +89,18 @@ def register_logging(app: Flask) -> None:
                     "ms": round((time.perf_counter() - started) * 1000, 1),
                     # From the session and the URL, not the ORM: after a commit the rows
                     # are expired and reading them would cost a query per request.
-                    "user_id": session.get("_user_id", "").partition(":")[0] or None,
+                    "user_id": _session_user_id(),
                     "practice": g.get("practice_slug"),
                 },
             )
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+
+def _session_user_id() -> int | None:
+    """The signed-in user's id as Flask-Login keeps it in the session ("<id>:<version>")."""
+    user_id = str(session.get("_user_id") or "").partition(":")[0]
+    return int(user_id) if user_id.isdigit() else None
 
 
 def register_extensions(app: Flask) -> None:
