@@ -27,6 +27,9 @@ static/vendor/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed static/vendor/.installed
 
+# The app runs as production unless told otherwise; the local commands say development.
+run db: export COACHHUB_ENV ?= development
+
 assets: static/vendor/.installed
 
 db: setup

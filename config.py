@@ -1,7 +1,8 @@
 """Configuration read from the environment.
 
 `Config` holds the defaults; `DevelopmentConfig`, `TestingConfig` and
-`ProductionConfig` adjust them. `create_app()` picks one by `COACHHUB_ENV`.
+`ProductionConfig` adjust them. `create_app()` picks one by `COACHHUB_ENV`,
+production when it is unset: `make run` and `make db` say development.
 """
 
 import os
@@ -26,15 +27,22 @@ def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
+# The well-known key development signs cookies with; production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105
+
+
 class Config:
     ENV_NAME = "base"
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'coachhub.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # Public base URL used in emailed links (invitations, resets); requests use their own host.
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000")
+
+    # The largest request body read (bytes); Stripe's events and every form fit well within.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -43,6 +51,46 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    # The same write from the same member again within this many seconds is a double submit.
+    IDEMPOTENCY_WINDOW_SECONDS = int(os.environ.get("IDEMPOTENCY_WINDOW_SECONDS", "30"))
+    # Exempt: logging out, and billing's requests, which Stripe's idempotency keys already
+    # make safe to repeat (a double click must still land on Checkout or the portal).
+    IDEMPOTENCY_EXEMPT_ENDPOINTS = frozenset(
+        {"auth.logout", "billing.subscribe", "billing.portal", "billing.change_seats"}
+    )
+    # SQLite (development): how long a write waits for another one's lock, in milliseconds.
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
+
+    # Rate limits (Flask-Limiter): in memory per process unless RATELIMIT_STORAGE_URI names a
+    # shared store, e.g. redis://127.0.0.1:6379/0 (needed as soon as there are two processes).
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "") or "memory://"
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "coachhub")
+    # Failed sign-ins (wrong password or code) per account and per address; once reached,
+    # even the right password waits.
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "10 per 15 minutes")
+    RATELIMIT_LOGIN_IP = os.environ.get("RATELIMIT_LOGIN_IP", "50 per 15 minutes")
+    # Reset emails per address asked for and per client address; sign-ups per address.
+    RATELIMIT_RESET_EMAIL = os.environ.get("RATELIMIT_RESET_EMAIL", "3 per hour")
+    RATELIMIT_RESET_IP = os.environ.get("RATELIMIT_RESET_IP", "20 per hour")
+    RATELIMIT_SIGNUP_IP = os.environ.get("RATELIMIT_SIGNUP_IP", "10 per hour")
+    # Invitations sent (and resent) per member; invitation links opened per address.
+    RATELIMIT_INVITE_MEMBER = os.environ.get("RATELIMIT_INVITE_MEMBER", "50 per hour")
+    RATELIMIT_INVITATION_LINK_IP = os.environ.get("RATELIMIT_INVITATION_LINK_IP", "30 per minute")
+    RATELIMIT_WEBHOOK_IP = os.environ.get("RATELIMIT_WEBHOOK_IP", "600 per minute")
+    # Requests pass through this many proxies (load balancer): their X-Forwarded-For is
+    # trusted for the client address the limits count by. 0: none, use the peer address.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
+    # Where forms may lead besides this site (CSP form-action): Stripe Checkout and portal.
+    CSP_FORM_ACTION = os.environ.get(
+        "CSP_FORM_ACTION", "https://checkout.stripe.com https://billing.stripe.com"
+    )
+    # Strict-Transport-Security max-age in seconds; 0 sends none (production: a year).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", "0"))
 
     TRIAL_DAYS = int(os.environ.get("TRIAL_DAYS", "14"))
     INVITATION_DAYS = int(os.environ.get("INVITATION_DAYS", "7"))
@@ -103,6 +151,7 @@ class Config:
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     DEBUG = True
+    SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     DEV_OUTBOX = _bool("DEV_OUTBOX", True)
     LOG_JSON = _bool("LOG_JSON", False)
 
@@ -133,6 +182,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     DEV_OUTBOX = False
@@ -142,8 +192,12 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(
-                "Production needs these environment variables set: " + ", ".join(missing)
+                "Production needs these environment variables set: "
+                + ", ".join(missing)
+                + " (or COACHHUB_ENV=development on your own machine)"
             )
+        if os.environ["SECRET_KEY"] == DEV_SECRET_KEY:
+            raise RuntimeError("SECRET_KEY is the development key; set a long random one.")
 
 
 CONFIGS = {

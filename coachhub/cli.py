@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from coachhub.billing.cli import billing_cli
@@ -31,6 +31,11 @@ def register(app: Flask) -> None:
 @click.option("--logins", "logins_only", is_flag=True, help="Only list the demo logins.")
 def seed_demo(if_empty: bool, logins_only: bool) -> None:
     """Create the demo practice (slug `demo`) and its logins."""
+    if current_app.config["ENV_NAME"] == "production":
+        # Known logins with a published password have no place on a real install.
+        raise click.ClickException(
+            "seed-demo is for development; it refuses production (set COACHHUB_ENV=development)."
+        )
     if not logins_only:
         if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
             click.echo("Database already has data; demo not seeded.")

@@ -3,7 +3,6 @@
 from zoneinfo import available_timezones
 
 import email_validator
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -24,6 +23,9 @@ from wtforms.validators import (
     Optional,
 )
 
+from coachhub.inputs import BaseForm as FlaskForm
+from coachhub.inputs import DateWithin, bounded_id
+from coachhub.passwords import NotEasilyGuessed
 from coachhub.services.careers import LandingData
 from coachhub.services.goals import GOAL_FIELDS
 
@@ -33,7 +35,11 @@ if "test" in email_validator.SPECIAL_USE_DOMAIN_NAMES:
     email_validator.SPECIAL_USE_DOMAIN_NAMES.remove("test")
 
 TEXT = [Length(max=2000, message="Keep it under 2000 characters.")]
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
+PASSWORD_RULES = [
+    DataRequired(),
+    Length(min=10, max=128, message="Use 10 to 128 characters."),
+    NotEasilyGuessed(),
+]
 
 TIMEZONE_CHOICES = sorted(
     tz for tz in available_timezones() if "/" in tz and not tz.startswith(("Etc/", "SystemV/"))
@@ -66,10 +72,9 @@ def optional_id(value) -> int | None:
     """Coerce a select's value to an id, '' (nothing chosen) to None."""
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a real id: the scoped lookup refuses it with a clear message
+    # Not an id, or too large for the database: never a real id, so the scoped
+    # lookup refuses it with a clear message.
+    return bounded_id(value) or -1
 
 
 class GoalForm(FlaskForm):
@@ -115,7 +120,10 @@ class LandingForm(FlaskForm):
 
     employer = StringField("Employer", validators=[DataRequired(), Length(max=120)])
     role_title = StringField("Role", validators=[DataRequired(), Length(max=120)])
-    started_on = DateField("Start date", validators=[InputRequired(message="When do you start?")])
+    started_on = DateField(
+        "Start date",
+        validators=[InputRequired(message="When do you start?"), DateWithin(60, 5)],
+    )
     close_goals = BooleanField("Close the open search goals", default=True)
     note = TextAreaField("Note", validators=TEXT, render_kw={"rows": 2})
 

@@ -6,11 +6,17 @@ from flask_sqlalchemy.pagination import SelectPagination
 from coachhub.extensions import db
 
 
+def page_number() -> int:
+    """?page=, bounded: a huge number would overflow the OFFSET."""
+    page = request.args.get("page", 1, type=int)
+    return min(max(page, 1), 100_000)
+
+
 def paginate(query, per_page: int | None = None):
     """Flask-SQLAlchemy's pagination, page number from ?page=, size from config."""
     return db.paginate(
         query,
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=per_page or current_app.config["PER_PAGE"],
         max_per_page=100,
         error_out=False,
@@ -30,7 +36,7 @@ def paginate_rows(query, per_page: int | None = None) -> RowPagination:
     return RowPagination(
         select=query,
         session=db.session(),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(),
         per_page=per_page or current_app.config["PER_PAGE"],
         max_per_page=100,
         error_out=False,

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import TypeVar
 
-from flask import Blueprint, abort, g, redirect, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select, select
 
@@ -55,6 +55,14 @@ def practice_blueprint(
         load_membership(g.practice_slug)
         if g.membership.role not in allowed:
             abort(403)
+        if (
+            g.practice.require_two_factor
+            and g.membership.is_coaching
+            and not current_user.has_two_factor
+        ):
+            # The owner's rule: coaches and owners set up two-factor sign-in first.
+            flash(f"{g.practice.name} requires two-factor sign-in. Set it up to continue.", "info")
+            return redirect(url_for("auth.security"))
         g.access = access_for(g.practice)
         if request.method not in SAFE_METHODS and not writable_when_read_only:
             refuse_if_read_only(g.practice, g.access)

@@ -2,6 +2,8 @@
 
 from flask import current_app, has_request_context, request, url_for
 
+from coachhub.inputs import safe_next
+
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute URL for emails, also outside a request (CLI, workers): APP_BASE_URL's host."""
@@ -14,7 +16,4 @@ def external_url(endpoint: str, **values) -> str:
 
 def local_next() -> str | None:
     """The form's `next` page, only if it is a path on this site (no open redirect)."""
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    return safe_next(request.form.get("next"))

@@ -51,6 +51,15 @@ def _reset_schema() -> None:
     _db.create_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(app):
+    """Each test starts with no attempts counted (the limiter's memory outlives requests)."""
+    from coachhub.rate_limits import limiter_for
+
+    with app.app_context():
+        limiter_for(app).reset()
+
+
 @pytest.fixture
 def db(app):
     """The database, with everything the test (and its requests) did rolled back after."""

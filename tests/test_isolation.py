@@ -28,6 +28,8 @@ PUBLIC = {
     "auth.forgot_password",
     "auth.reset_password",
     "auth.accept_invitation",
+    # The code step of sign-in: only for whoever just passed the password step.
+    "auth.two_factor_code",
     "dev.outbox",
     # Stripe calls it; the signature, not a login, proves who is calling.
     "stripe_webhook.receive",
@@ -37,7 +39,15 @@ PUBLIC = {
     "notifications.calendar_feed",
 }
 # Need a login but belong to no practice.
-LOGIN_ONLY = {"auth.logout", "auth.practices", "auth.change_password"}
+LOGIN_ONLY = {
+    "auth.logout",
+    "auth.practices",
+    "auth.change_password",
+    "auth.security",
+    "auth.disable_two_factor",
+    "auth.renew_recovery_codes",
+    "auth.change_email",
+}
 
 # Practice areas: blueprint -> (who may use it, who may not).
 AREAS = {
@@ -54,6 +64,8 @@ OWNER_ONLY = {
     "coach.restore_client",
     "coach.reassign_client",
     "coach.checkins_overview",
+    "coach.audit_log",
+    "coach.audit_log_csv",
 }
 # Practice B's member who may use the area there: probes practice A's ids on B's own slug.
 AREA_USERS_B = {"coach": "owner_b", "client": "client_b", "billing": "owner_b"}

@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
+from coachhub.inputs import BaseForm as FlaskForm
 
 EMAIL_RULES = [DataRequired(), Email(message="Enter a valid email address."), Length(max=254)]
 
@@ -39,3 +39,24 @@ class ChangePasswordForm(FlaskForm):
 
 class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
+
+
+class CodeForm(FlaskForm):
+    """A 6-digit authenticator code, or a recovery code."""
+
+    code = StringField(
+        "Code",
+        validators=[DataRequired(message="Enter the code."), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
+
+
+class PasswordCheckForm(FlaskForm):
+    """The password again, before a change that a borrowed session must not make."""
+
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=128)])
+
+
+class ChangeEmailForm(FlaskForm):
+    email = EmailField("New email", validators=EMAIL_RULES)
+    password = PasswordField("Your password", validators=[DataRequired(), Length(max=128)])

@@ -1,7 +1,5 @@
 """Sign-up, login/logout, practice choice, passwords and invitation links."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -13,8 +11,10 @@ from coachhub.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from coachhub.auth.session import begin_second_step, start_session
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
+from coachhub.inputs import safe_next
 from coachhub.models import Membership
 from coachhub.services import ServiceError, accounts, invitations
 
@@ -29,14 +29,11 @@ def home_url(membership: Membership) -> str:
 
 def _safe_next(default: str) -> str:
     """Only same-site paths: a `next` parameter must not send users elsewhere."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return safe_next(request.args.get("next")) or default
 
 
-def _after_login() -> str:
+def after_login() -> str:
+    """Where a member goes once signed in: the `next` page, their practice, or the list."""
     memberships = accounts.active_memberships(current_user)
     default = home_url(memberships[0]) if len(memberships) == 1 else url_for("auth.practices")
     return _safe_next(default)
@@ -58,7 +55,7 @@ def signup():
             form[error.field].errors.append(error.message)
         else:
             db.session.commit()
-            login_user(owner.user)
+            start_session(owner.user)
             flash(f"Welcome to CoachHub. {practice.name} is on a 14-day free trial.", "success")
             return redirect(url_for("coach.dashboard", practice_slug=practice.slug))
     return render_template("auth/signup.html", form=form)
@@ -67,16 +64,20 @@ def signup():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(_after_login())
+        return redirect(after_login())
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.email.data, form.password.data)
         if user is None:
             form.password.errors.append("Email or password is not right.")
-        else:
+        elif user.has_two_factor:
             db.session.commit()
-            login_user(user)
-            return redirect(_after_login())
+            return redirect(begin_second_step(user))
+        else:
+            accounts.record_sign_in(user, "password")
+            db.session.commit()
+            start_session(user)
+            return redirect(after_login())
     return render_template("auth/login.html", form=form)
 
 
@@ -165,11 +166,16 @@ def accept_invitation(token: str):
                 membership = invitations.accept(invitation, current_user)
             else:
                 abort(403)
+        except invitations.InvitationTaken:
+            # Lost the race to another acceptance of this link: it is used now.
+            db.session.rollback()
+            db.session.refresh(invitation)
+            return render_template("auth/invitation_closed.html", invitation=invitation), 410
         except ServiceError as error:
             flash(error.message, "danger")
         else:
             db.session.commit()
-            login_user(membership.user)
+            start_session(membership.user)
             flash(f"Welcome to {membership.practice.name}.", "success")
             return redirect(home_url(membership))
     return render_template(

@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, NumberRange
+
+from coachhub.inputs import BaseForm as FlaskForm
 
 PLAN_CHOICES = [
     SelectChoice("monthly", "Monthly"),

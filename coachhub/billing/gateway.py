@@ -16,6 +16,7 @@ read.
 
 import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -546,7 +547,11 @@ class Gateway:
 def construct_event(
     payload: bytes, signature: str | None, secrets: Sequence[str], tolerance: int = 300
 ) -> Event:
-    """Verify `payload` (the raw body) against each secret in turn; InvalidSignature if none."""
+    """Verify `payload` (the raw body) against each secret in turn; InvalidSignature if none.
+
+    The SDK refuses a timestamp older than `tolerance`; one further ahead than that is
+    refused here too (a signed request kept for later replay).
+    """
     if not secrets:
         raise InvalidSignature("no webhook secret configured")
     error: Exception | None = None
@@ -556,13 +561,24 @@ def construct_event(
         except stripe.SignatureVerificationError as exc:
             error = exc
             continue
-        except ValueError as exc:  # signed, but not JSON
+        except (ValueError, TypeError, AttributeError) as exc:  # signed, but not a JSON object
             raise InvalidSignature(f"malformed payload: {exc}") from exc
+        if signed_timestamp(signature) > time.time() + tolerance:
+            raise InvalidSignature("timestamp is in the future")
         try:
             return _event(event.to_dict())
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
             raise InvalidSignature(f"not a Stripe event: {exc}") from exc
     raise InvalidSignature(str(error))
+
+
+def signed_timestamp(signature: str | None) -> int:
+    """The `t=` of a Stripe-Signature header (already verified by the SDK)."""
+    for item in (signature or "").split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isdigit():
+            return int(value)
+    return 0
 
 
 def event_from_json(payload: str | bytes) -> Event:

@@ -12,6 +12,7 @@ from coachhub.client import bp, confirm_archive
 from coachhub.client.forms import ContactForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
+from coachhub.inputs import bounded_id
 from coachhub.models import Contact, MeetingLog
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, contacts
@@ -71,8 +72,8 @@ def contact_list():
 def new_contact():
     form = ContactForm()
     form.introduced_by_contact_id.choices = contact_choices(blank="Nobody (met directly)")
-    if request.method == "GET" and request.args.get("introduced_by", type=int):
-        form.introduced_by_contact_id.data = request.args.get("introduced_by", type=int)
+    if request.method == "GET" and bounded_id(request.args.get("introduced_by")):
+        form.introduced_by_contact_id.data = bounded_id(request.args.get("introduced_by"))
     if form.validate_on_submit():
         try:
             contact = contacts.add_contact(g.practice, g.membership, **form.contact_fields())

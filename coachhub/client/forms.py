@@ -1,6 +1,5 @@
 """Client portal forms: contacts, meeting logs, follow-ups, check-ins."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -22,6 +21,7 @@ from wtforms.validators import (
 )
 
 from coachhub.forms import TEXT, optional_id
+from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.models import Approach, KeepInTouch, MeetingFormat
 from coachhub.services.contacts import CONTACT_FIELDS
 

@@ -12,6 +12,7 @@ from coachhub.client.contacts import contact_choices, usable_contact
 from coachhub.client.forms import DoneForm, MeetingForm
 from coachhub.extensions import db
 from coachhub.forms import CommentForm, ConfirmForm, attach_error
+from coachhub.inputs import bounded_id
 from coachhub.models import Contact, GoalStatus, MeetingLog, NetworkingGoal
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, meetings, reviews
@@ -126,8 +127,8 @@ def new_meeting():
     plan = request.args.get("plan") == "1"
     if request.method == "GET":
         form.met_on.data = today + timedelta(days=7) if plan else today
-        form.contact_id.data = request.args.get("contact_id", type=int)
-        form.goal_id.data = request.args.get("goal_id", type=int)
+        form.contact_id.data = bounded_id(request.args.get("contact_id"))
+        form.goal_id.data = bounded_id(request.args.get("goal_id"))
     if form.validate_on_submit():
         try:
             log = meetings.log_meeting(g.practice, g.membership, _meeting_data(form))

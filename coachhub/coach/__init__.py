@@ -36,6 +36,7 @@ add_member_routes(bp)
 def init_app(app: Flask) -> None:
     """Attach every feature's pages to the blueprint, then register it."""
     from coachhub.coach import (  # noqa: F401 -- each module adds its routes to bp
+        audit,
         careers,
         clients,
         dashboard,

@@ -1,7 +1,7 @@
 """Coach portal forms: invitations, settings, reviews, goals, reassignment, careers."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     RadioField,
@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from coachhub.forms import TEXT, timezone_field
+from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.models import Cadence
 
 
@@ -32,6 +33,10 @@ class InviteForm(FlaskForm):
 class PracticeSettingsForm(FlaskForm):
     name = StringField("Practice name", validators=[DataRequired(), Length(max=120)])
     timezone = timezone_field()
+    require_two_factor = BooleanField(
+        "Require two-factor sign-in for coaches and owners",
+        description="They set it up (an authenticator app) before they can open the practice.",
+    )
 
 
 SCORE_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]

@@ -1,11 +1,12 @@
-"""The owner's practice settings: name and timezone."""
+"""The owner's practice settings: name, timezone, and whether two-factor sign-in is required."""
 
 from flask import flash, g, redirect, render_template, url_for
 
 from coachhub.coach import bp
 from coachhub.coach.forms import PracticeSettingsForm
 from coachhub.extensions import db
-from coachhub.services import memberships
+from coachhub.forms import attach_error
+from coachhub.services import ServiceError, memberships
 from coachhub.tenancy import owner_required
 
 
@@ -14,8 +15,15 @@ from coachhub.tenancy import owner_required
 def settings():
     form = PracticeSettingsForm(obj=g.practice)
     if form.validate_on_submit():
-        memberships.update_settings(g.practice, g.membership, form.name.data, form.timezone.data)
-        db.session.commit()
-        flash("Practice settings saved.", "success")
-        return redirect(url_for("coach.settings"))
+        try:
+            memberships.update_settings(
+                g.practice, g.membership, form.name.data, form.timezone.data
+            )
+            memberships.set_two_factor_rule(g.practice, g.membership, form.require_two_factor.data)
+        except ServiceError as error:
+            attach_error(form, error, "require_two_factor")
+        else:
+            db.session.commit()
+            flash("Practice settings saved.", "success")
+            return redirect(url_for("coach.settings"))
     return render_template("coach/settings/settings.html", form=form)

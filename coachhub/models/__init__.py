@@ -27,6 +27,7 @@ from coachhub.models.meeting import (
 from coachhub.models.notifications import CalendarToken, NotificationPreference
 from coachhub.models.practice import Practice
 from coachhub.models.reminder_log import SentReminderItem
+from coachhub.models.security import RecoveryCode, SubmissionKey
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 
@@ -59,8 +60,10 @@ __all__ = [
     "NotificationPreference",
     "OutboundEmail",
     "Practice",
+    "RecoveryCode",
     "Role",
     "SentReminderItem",
+    "SubmissionKey",
     "StripeEvent",
     "StripeInstall",
     "StripeWebhookDelivery",

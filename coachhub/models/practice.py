@@ -16,6 +16,8 @@ class Practice(TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     trial_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The owner's rule: coaches and owners sign in with a second factor.
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
 
     # Billing state, written only by the Stripe sync (see coachhub/billing).
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)

@@ -31,12 +31,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on logout and password change: every session holding the old value ends.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Two-factor sign-in (TOTP): the base32 key, set while setting up; on once enabled_at is.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last time step whose code signed in: a code works once.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", foreign_keys="Membership.user_id"
     )
 
     __table_args__ = (Index("uq_user_email_lower", func.lower(email), unique=True),)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     def get_id(self) -> str:
         """Flask-Login stores this in the session: id plus session version."""

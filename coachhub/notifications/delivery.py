@@ -45,7 +45,15 @@ def deliver_pending(limit: int = 100) -> DeliveryRun:
             failed += 1
         else:
             try:
-                _deliver(message)
+                email = build_message(message)
+            except (ValueError, TypeError) as exc:
+                # A header with a CR/LF (or another malformed value) never gets better.
+                _give_up(message, f"{type(exc).__name__}: {exc}"[:2000])
+                failed += 1
+                db.session.commit()
+                continue
+            try:
+                _deliver(message, email)
             except Exception as exc:  # noqa: BLE001 -- any failure is recorded on the row
                 _record_failure(message, exc)
                 failed += 1
@@ -148,15 +156,9 @@ def _config(name: str):
     return current_app.config[name]
 
 
-def _deliver(message: OutboundEmail) -> None:
-    config = current_app.config
-    if not config["MAIL_SERVER"]:
-        log.info(
-            "email not sent (MAIL_SERVER unset)",
-            extra={"to": message.to_email, "subject": message.subject, "kind": message.kind},
-        )
-        return
-    sender = config["MAIL_DEFAULT_SENDER"]
+def build_message(message: OutboundEmail) -> EmailMessage:
+    """The MIME message for a row; ValueError when a header holds CR/LF or is malformed."""
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "coachhub.invalid"
     email = EmailMessage()
     email["From"] = sender
@@ -171,6 +173,17 @@ def _deliver(message: OutboundEmail) -> None:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    return email
+
+
+def _deliver(message: OutboundEmail, email: EmailMessage) -> None:
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        log.info(
+            "email not sent (MAIL_SERVER unset)",
+            extra={"to": message.to_email, "subject": message.subject, "kind": message.kind},
+        )
+        return
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(
         config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]

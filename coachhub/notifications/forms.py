@@ -1,8 +1,8 @@
 """The preferences form is built per member: one switch per kind they can receive."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField
 
+from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.notifications.kinds import WEEKDAYS, Cadence
 from coachhub.notifications.preferences import Preference
 

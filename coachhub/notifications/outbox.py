@@ -18,6 +18,16 @@ from coachhub.notifications.preferences import Preference, unsubscribe_token, wa
 from coachhub.urls import external_url
 
 
+def render_email(template: str, **context) -> tuple[str, str, str]:
+    """Subject (the text template's first line), text body and HTML body of an email."""
+    context.setdefault("practice", None)
+    text = render_template(f"email/{template}.txt", **context)
+    subject, _, body = text.partition("\n")
+    subject = " ".join(subject.split())  # no CR, tab or run of spaces from a member's name
+    html = render_template(f"email/{template}.html", subject=subject, **context)
+    return subject, body, html
+
+
 def queue_email(
     kind: str,
     to_email: str,
@@ -36,9 +46,7 @@ def queue_email(
     if dedupe_key is not None and _exists(dedupe_key):
         return None
     context.setdefault("practice", practice)
-    text = render_template(f"email/{template}.txt", **context)
-    subject, _, body = text.partition("\n")
-    html = render_template(f"email/{template}.html", subject=subject.strip(), **context)
+    subject, body, html = render_email(template, **context)
     message = OutboundEmail(
         practice_id=practice.id if practice else None,
         kind=kind,

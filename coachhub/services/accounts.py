@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role, User, utcnow
-from coachhub.notifications.outbox import queue_email
+from coachhub.notifications.outbox import queue_email, render_email
 from coachhub.security import hash_password, needs_rehash, verify_password
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
@@ -50,7 +50,12 @@ def unique_slug(name: str) -> str:
 def create_user(name: str, email: str, password: str) -> User:
     """A new user; the email must not be registered yet."""
     if find_user(email) is not None:
-        raise ServiceError("An account with this email already exists. Log in instead.", "email")
+        # Not "this email has an account": sign-up must not tell which addresses do.
+        raise ServiceError(
+            "We could not create an account with this email. If it is yours, log in or "
+            "reset your password.",
+            "email",
+        )
     user = User(
         name=name.strip(), email=normalise_email(email), password_hash=hash_password(password)
     )
@@ -91,6 +96,27 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def record_sign_in(user: User, method: str) -> None:
+    """A sign-in, in the audit log of every practice the user is an active member of."""
+    for membership in active_memberships(user):
+        record(membership.practice, user, "member.signed_in", membership, method=method)
+
+
+def change_email(user: User, password: str, new_email: str) -> None:
+    """A new sign-in email; the password is asked again, and other sessions end."""
+    if not verify_password(user.password_hash, password):
+        raise ServiceError("That is not your password.", "password")
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise ServiceError("That is your email already.", "email")
+    if find_user(new_email) is not None:
+        raise ServiceError("We could not change to this email. Try another one.", "email")
+    old_email, user.email = user.email, new_email
+    end_all_sessions(user)
+    for membership in active_memberships(user):
+        record(membership.practice, user, "member.email_changed", membership, previous=old_email)
+
+
 def end_all_sessions(user: User) -> None:
     """Every session that holds the old version stops working on its next request."""
     user.session_version += 1
@@ -121,19 +147,23 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the account exists; say nothing either way."""
+    """Email a reset link when the account exists; say nothing either way.
+
+    An unknown address costs the same work (a token signed, the email rendered), so the
+    answer's timing does not tell which addresses have accounts.
+    """
     user = find_user(email)
+    stand_in = user or User(id=0, name="", email=normalise_email(email), session_version=0)
+    token = _reset_serializer().dumps({"u": stand_in.id, "v": stand_in.session_version})
+    context = {
+        "user": stand_in,
+        "link": external_url("auth.reset_password", token=token),
+        "minutes": current_app.config["PASSWORD_RESET_SECONDS"] // 60,
+    }
     if user is None:
+        render_email("password_reset", **context)
         return
-    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
-    queue_email(
-        "password_reset",
-        user.email,
-        "password_reset",
-        user=user,
-        link=external_url("auth.reset_password", token=token),
-        minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
-    )
+    queue_email("password_reset", user.email, "password_reset", **context)
 
 
 def user_for_reset_token(token: str) -> User | None:

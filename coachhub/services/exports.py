@@ -1,6 +1,5 @@
 """Data ownership: everything a client owns, as JSON or as CSV files in a zip."""
 
-import csv
 import io
 import zipfile
 from datetime import date, datetime
@@ -20,6 +19,7 @@ from coachhub.models import (
     Review,
     StageChange,
 )
+from coachhub.spreadsheets import csv_text
 
 GOAL_COLUMNS = (
     "id",
@@ -173,11 +173,7 @@ def client_export(client: Membership) -> dict:
 
 
 def _csv(rows: list[dict], columns) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text(rows, columns)
 
 
 def client_export_zip(data: dict) -> bytes:

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from coachhub.billing.access import access_for
 from coachhub.extensions import db
@@ -97,12 +97,38 @@ def find_by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
-def accept(invitation: Invitation, user: User) -> Membership:
+class InvitationTaken(ServiceError):
+    """Another acceptance of the same invitation got there first."""
+
+
+def claim(invitation: Invitation) -> None:
+    """Take the invitation for this transaction: of acceptances racing, exactly one wins.
+
+    The conditional UPDATE waits for a competing one to commit (PostgreSQL row lock;
+    SQLite runs writes one at a time) and then matches no row for the loser.
+    """
+    won = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id == invitation.id,
+            Invitation.accepted_at.is_(None),
+            Invitation.revoked_at.is_(None),
+        )
+        .values(accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not won:
+        raise InvitationTaken("This invitation has just been accepted.")
+
+
+def accept(invitation: Invitation, user: User, *, claimed: bool = False) -> Membership:
     """Give `user` the invited membership; the link then stops working."""
     if invitation.state != "pending":
         raise ServiceError(f"This invitation is {invitation.state}.")
     if normalise_email(user.email) != invitation.email:
         raise ServiceError(f"This invitation is for {invitation.email}.")
+    if not claimed:
+        claim(invitation)
     practice = db.session.get(Practice, invitation.practice_id)
     assert practice is not None
     if not access_for(practice).can_write:
@@ -144,8 +170,10 @@ def accept_with_new_account(invitation: Invitation, name: str, password: str) ->
     """For an invitee without an account: create it, then accept."""
     if invitation.state != "pending":
         raise ServiceError(f"This invitation is {invitation.state}.")
+    # Claimed before the account exists: a racing acceptance must not create it twice.
+    claim(invitation)
     user = create_user(name, invitation.email, password)
-    return accept(invitation, user)
+    return accept(invitation, user, claimed=True)
 
 
 def _expiry():

@@ -51,3 +51,17 @@ def update_settings(practice: Practice, actor: Membership, name: str, timezone: 
     practice.name = name.strip()
     practice.timezone = timezone
     record(practice, actor.user, "practice.settings_changed", practice, timezone=timezone)
+
+
+def set_two_factor_rule(practice: Practice, actor: Membership, required: bool) -> None:
+    """Require (or stop requiring) two-factor sign-in of the practice's coaches and owners."""
+    if required == practice.require_two_factor:
+        return
+    if required and not actor.user.has_two_factor:
+        raise ServiceError(
+            "Turn on two-factor sign-in for yourself first (Security page), then require it.",
+            "require_two_factor",
+        )
+    practice.require_two_factor = required
+    action = "practice.two_factor_required" if required else "practice.two_factor_not_required"
+    record(practice, actor.user, action, practice)

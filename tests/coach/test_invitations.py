@@ -130,7 +130,8 @@ def test_expired_and_revoked_links_get_a_clear_page(app, db, world):
     assert response.status_code == 410
     assert "Ask the person who invited you to send it again" in response.get_data(as_text=True)
     response = c.post(
-        f"/invitations/{expired}", data={"name": "L", "password": "x" * 12, "confirm": "x" * 12}
+        f"/invitations/{expired}",
+        data={"name": "L", "password": "late-joiner-pass", "confirm": "late-joiner-pass"},
     )
     assert response.status_code == 410
     response = c.get(f"/invitations/{revoked}")
@@ -160,7 +161,8 @@ def test_client_invited_by_an_archived_coach_goes_to_the_owner(app, db, world):
     world.coach_a2.status = MemberStatus.ARCHIVED
     db.session.commit()
     app.test_client().post(
-        f"/invitations/{token}", data={"name": "O", "password": "x" * 12, "confirm": "x" * 12}
+        f"/invitations/{token}",
+        data={"name": "O", "password": "orphan-client-pass", "confirm": "orphan-client-pass"},
     )
     db.session.expire_all()
     membership = db.session.get(Membership, inv.accepted_membership_id)

@@ -25,6 +25,22 @@ _RUN_AXE = """async () => {
 }"""
 
 
+# Injected before any page script: records what the Content Security Policy refused.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  const where = `${e.sourceFile}:${e.lineNumber}`;
+  const what = e.blockedURI || "inline";
+  window.__cspViolations.push(`${e.violatedDirective} refused ${what} at ${where}`);
+});
+"""
+
+
+def csp_violations(page: Page) -> list[str]:
+    """What the page's Content Security Policy refused since it loaded."""
+    return page.evaluate("() => window.__cspViolations || []")
+
+
 def run_axe(page: Page) -> list[dict[str, Any]]:
     """axe-core's violations on the page (axe is injected by the context's init script)."""
     return page.evaluate(_RUN_AXE)
@@ -75,6 +91,7 @@ class Visitor:
         self.report = report
         self.context: BrowserContext = browser.new_context(base_url=base_url, **context_options)
         self.context.add_init_script(path=str(AXE_JS))
+        self.context.add_init_script(script=CSP_LISTENER)
         self.page: Page = self.context.new_page()
         self.loaded: list[str] = []  # every document loaded in the page, in order
         self.audited: list[str] = []
@@ -114,9 +131,12 @@ class Visitor:
         return self.page
 
     def audit(self) -> list[dict[str, Any]]:
-        """Run axe on the current page; fail on critical or serious violations."""
+        """Run axe on the current page; fail on critical or serious violations, or on anything
+        the Content Security Policy refused."""
         violations = run_axe(self.page)
         label = page_label(self.page.url)
+        refused = csp_violations(self.page)
+        assert not refused, f"CSP on {label}:\n  " + "\n  ".join(refused)
         self.audited.append(self.page.url)
         self.report.add(label, violations)
         blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
