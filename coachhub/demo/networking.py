@@ -12,6 +12,7 @@ from coachhub.models import (
     MeetingFormat,
     Membership,
     Practice,
+    utcnow,
 )
 from coachhub.services import contacts, goals, reviews
 from coachhub.services import meetings as meetings_service
@@ -70,6 +71,8 @@ def seed_networking(
     """Goals, a chain of contacts, `meetings` logs over `weeks` weeks, reviews and replies."""
     rng = random.Random(seed)
     today = practice.today()
+    # The client joined when their networking began, not when the demo was seeded.
+    client.created_at = utcnow() - timedelta(days=quiet_days + weeks * 7 + 1)
     goal_rows = [
         goals.assign_goal(
             practice,

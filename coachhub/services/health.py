@@ -17,9 +17,9 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Float, Select, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
@@ -213,19 +213,28 @@ def health_query(
     return query.order_by(*order, User.name, Membership.id)
 
 
+def quiet_since(today: date) -> date:
+    """A client with no meeting on or after this day (and who joined before it) has gone quiet."""
+    return today - timedelta(days=ATTENTION_DAYS)
+
+
 def needs_attention_query(practice: Practice, viewer: Membership, today: date) -> Select:
-    """Clients with overdue follow-ups, unreviewed logs or no meeting in the last 30 days."""
+    """Clients with overdue follow-ups, unreviewed logs or no meeting in the last 30 days.
+
+    A client who joined less than 30 days ago has not had the time to go quiet: they are
+    not flagged for it until 30 days after accepting their invitation.
+    """
     query = health_query(practice, viewer, today, sort="overdue", desc=True)
     rows = query.subquery("health")
-    quiet_since = today - timedelta(days=ATTENTION_DAYS)
+    since = quiet_since(today)
+    joined_before = datetime.combine(since, time(), practice.tz).astimezone(UTC)
+    quiet = and_(
+        or_(rows.c.last_activity.is_(None), rows.c.last_activity < since),
+        rows.c.created_at < joined_before,
+    )
     return (
-        select(rows)
-        .where(
-            (rows.c.overdue > 0)
-            | (rows.c.unreviewed > 0)
-            | rows.c.last_activity.is_(None)
-            | (rows.c.last_activity < quiet_since)
-        )
+        select(rows, case((quiet, 1), else_=0).label("quiet"))
+        .where((rows.c.overdue > 0) | (rows.c.unreviewed > 0) | quiet)
         .order_by(rows.c.overdue.desc(), rows.c.unreviewed.desc(), rows.c.name)
     )
 

@@ -300,7 +300,8 @@ def test_digest_sections_per_coach_and_for_the_owner_grouped_by_coach(db, world)
     factories.ReviewFactory(log_row=reviewed)
     factories.MeetingLogFactory(client=a1, met_on=THU + timedelta(days=3))  # a plan: not yet
     factories.MeetingLogFactory(client=a1, met_on=date(2026, 11, 3), archived_at=utcnow())
-    # a2: quiet since 1 October
+    # a2: joined in September, quiet since 1 October
+    a2.created_at = _utc(2026, 9, 1)
     factories.MeetingLogFactory(client=a2, met_on=date(2026, 10, 1))
     factories.ReviewFactory(log_row=factories.MeetingLogFactory(client=a2, met_on=date(2026, 9, 1)))
     # beta's client never shows up in alpha
@@ -335,7 +336,9 @@ def test_digest_sections_per_coach_and_for_the_owner_grouped_by_coach(db, world)
 
 def test_the_owners_own_clients_come_first_and_new_clients_are_not_quiet(db, world):
     mine = factories.client(world.a, world.owner_a, created_at=_utc(2026, 9, 1))
-    factories.client(world.a, world.coach_a1, created_at=_utc(2026, 11, 20))  # joined recently
+    recent = factories.client(world.a, world.coach_a1, created_at=_utc(2026, 11, 20))
+    # Joined recently, with a meeting from before they joined logged on their first day.
+    factories.MeetingLogFactory(client=recent, met_on=date(2026, 8, 1))
     archived = factories.client(world.a, world.coach_a1, created_at=_utc(2026, 9, 1))
     archived.status = MemberStatus.ARCHIVED
     db.session.commit()

@@ -240,3 +240,23 @@ def test_meetings_per_week(world):
     assert len(weeks) == 12
     assert sum(w.meetings for w in weeks) == 3
     assert weeks[-1].start == today - timedelta(days=today.weekday())
+
+
+def test_a_new_client_is_not_quiet_until_thirty_days_after_joining(world, db):
+    """Just after accepting the invitation nobody has had 30 days to go quiet."""
+    today = world.a.today()
+    newcomer = factories.client(world.a, world.coach_a1)
+    db.session.flush()
+
+    def quiet_ids():
+        rows = db.session.execute(health.needs_attention_query(world.a, world.coach_a1, today))
+        return {row.id for row in rows if row.quiet}
+
+    assert newcomer.id not in quiet_ids()
+    # A meeting from before they joined, logged on day one, does not make them quiet either.
+    contact = factories.ContactFactory(client=newcomer)
+    factories.MeetingLogFactory(client=newcomer, contact=contact, met_on=today - timedelta(days=90))
+    assert newcomer.id not in quiet_ids()
+    newcomer.created_at = utcnow() - timedelta(days=31)
+    db.session.flush()
+    assert newcomer.id in quiet_ids()

@@ -75,8 +75,9 @@ def quiet_clients(practice: Practice, members: Sequence[Membership], today: date
         for client in visible_clients(member, clients):
             row = stats.get(client.id)
             last = row.last_activity if row is not None else None
-            # A client who joined recently has not had 30 days to be quiet in.
-            if (last or client.joined_on) >= quiet_since:
+            # A client who joined recently has not had 30 days to be quiet in, even when
+            # they logged an older meeting on their first day.
+            if client.joined_on >= quiet_since or (last is not None and last >= quiet_since):
                 continue
             if last is None:
                 detail = f"No meeting logged since they joined on {day(client.joined_on)}."
