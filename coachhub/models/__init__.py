@@ -15,7 +15,7 @@ from coachhub.models.checkin import (
 from coachhub.models.contact import Contact
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
-from coachhub.models.invitation import Invitation
+from coachhub.models.invitation import Invitation, ReplacedInvitationLink
 from coachhub.models.meeting import (
     Approach,
     KeepInTouch,
@@ -54,6 +54,7 @@ __all__ = [
     "NetworkingGoal",
     "Review",
     "Invitation",
+    "ReplacedInvitationLink",
     "Membership",
     "MemberStatus",
     "NotificationPreference",
