@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     RadioField,
@@ -109,6 +110,8 @@ class MeetingForm(FlaskForm):
         "or ask where the jobs are?",
     )
     reflection = _area("Reflection on my approach", "What would you do differently next time?")
+    # Shown only once the form has warned that the ask reads like a job request.
+    keep_ask = BooleanField("Keep my ask as it is")
     keep_in_touch = RadioField(
         "Asked to keep in touch?",
         choices=[

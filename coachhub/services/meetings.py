@@ -19,6 +19,7 @@ from coachhub.models import (
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
 from coachhub.services.contacts import add_contact, refresh_touch, require_client
+from coachhub.services.job_asking import is_job_asking
 
 
 @dataclass
@@ -102,8 +103,9 @@ def _apply(log: MeetingLog, data: MeetingData) -> None:
     log.keep_in_touch = KeepInTouch(data.keep_in_touch)
     log.follow_up_due_on = data.follow_up_due_on
     log.follow_up_done_on = data.follow_up_done_on
-    # The method: no clear ask or no clear offer makes a weak log (saved, but flagged).
-    log.is_weak = not (log.ask and log.offer)
+    # The method: no clear ask, no clear offer, or asking for a job makes a weak log (saved,
+    # but flagged for the client and first in the coach's review queue).
+    log.is_weak = not (log.ask and log.offer) or is_job_asking(log.approach)
 
 
 def _contact_for(practice: Practice, actor: Membership, data: MeetingData) -> Contact:
