@@ -3,9 +3,12 @@
 import random
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from coachhub.extensions import db
 from coachhub.models import (
     Approach,
+    Contact,
     GoalFocus,
     GoalStatus,
     KeepInTouch,
@@ -194,3 +197,27 @@ def seed_networking(
     if achieved is not None:
         goals.close_goal(practice, coach, achieved, GoalStatus.ACHIEVED)
     db.session.flush()
+
+
+def seed_job_ask(practice: Practice, client: Membership) -> None:
+    """A newcomer's classic first mistake: a meeting spent asking for a job (a weak log, first in
+    the coach's review queue and in the weekly digest)."""
+    contact = db.session.scalars(
+        select(Contact)
+        .where(Contact.practice_id == practice.id, Contact.client_membership_id == client.id)
+        .order_by(Contact.id)
+    ).first()
+    meetings_service.log_meeting(
+        practice,
+        client,
+        MeetingData(
+            met_on=practice.today() - timedelta(days=2),
+            format=MeetingFormat.CALL,
+            contact=contact,
+            ask="Do you have a job for me?",
+            offer="I can send my CV",
+            learned="They are not hiring; the conversation ended quickly.",
+            approach=Approach.JOB_ASKING,
+            reflection="I went straight to asking for a role.",
+        ),
+    )

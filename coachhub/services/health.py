@@ -7,6 +7,8 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 - meetings_30d: logs with a meeting date in the last 30 days (today included).
 - ask_offer_share: logs (meeting date up to today) with both an ask and an offer ÷ logs.
 - reciprocity: logs where the client offered something ÷ logs.
+- information_rate: logs where the client came across as seeking information ÷ logs where
+  they said how they came across (the method: information, not a job).
 - on_time_rate: follow-ups done on or before their due date ÷ follow-ups due by today.
 - overdue: follow-ups past their due date and not done.
 - keep_in_touch_rate: "yes" answers ÷ logs where the client asked to keep in touch.
@@ -24,6 +26,7 @@ from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
 from coachhub.models import (
+    Approach,
     Contact,
     GoalStatus,
     KeepInTouch,
@@ -61,6 +64,8 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
             _count(and_(past, log.met_on > today - timedelta(days=30))).label("meetings_30d"),
             _count(and_(past, log.is_weak.is_(False))).label("strong"),
             _count(and_(past, log.offer != "")).label("offered"),
+            _count(and_(past, log.approach.is_not(None))).label("approach_noted"),
+            _count(and_(past, log.approach == Approach.INFORMATION)).label("information_seeking"),
             _count(due).label("follow_ups_due"),
             _count(
                 and_(
@@ -151,6 +156,7 @@ SORTS = (
     "goal_progress",
     "ask_offer_share",
     "reciprocity",
+    "information_rate",
     "on_time_rate",
     "overdue",
     "keep_in_touch_rate",
@@ -176,6 +182,7 @@ def health_query(
         "goal_progress": _ratio(goals.c.goal_logged, goals.c.goal_target),
         "ask_offer_share": _ratio(logs.c.strong, logs.c.logs),
         "reciprocity": _ratio(logs.c.offered, logs.c.logs),
+        "information_rate": _ratio(logs.c.information_seeking, logs.c.approach_noted),
         "on_time_rate": _ratio(logs.c.follow_ups_on_time, logs.c.follow_ups_due),
         "overdue": func.coalesce(logs.c.overdue, zero),
         "keep_in_touch_rate": _ratio(logs.c.kit_yes, logs.c.kit_asked),

@@ -66,3 +66,19 @@ def test_a_job_asking_log_is_weak_with_the_methods_reason(world):
     # The same ask and offer, coming across as information-seeking: a strong log.
     meetings.update_meeting(world.a, world.client_a1, log, _data(contact, approach=None))
     assert not log.is_weak and log.weak_reasons == []
+
+
+def test_information_seeking_rate_counts_logs_that_say_how_the_client_came_across(world):
+    from coachhub.services import health
+
+    contact = factories.ContactFactory(client=world.client_a1)
+    today = world.a.today()
+    for approach in (Approach.INFORMATION, Approach.INFORMATION, Approach.JOB_ASKING, None):
+        factories.MeetingLogFactory(
+            client=world.client_a1, contact=contact, met_on=today, approach=approach
+        )
+    row = health.client_health(world.a, world.coach_a1, world.client_a1, today)
+    assert row.information_rate == 2 / 3
+    # Nothing logged yet: no rate (shown as "–"), never 0 %.
+    other = health.client_health(world.a, world.owner_a, world.client_a2, today)
+    assert other.information_rate is None
