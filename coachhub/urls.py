@@ -12,9 +12,14 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def local_next() -> str | None:
-    """The form's `next` page, only if it is a path on this site (no open redirect)."""
-    target = request.form.get("next", "")
+def local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site (no open redirect), else None."""
+    target = target or ""
     if target.startswith("/") and not target.startswith(("//", "/\\")):
         return target
     return None
+
+
+def local_next() -> str | None:
+    """The form's `next` page, only if it is a path on this site."""
+    return local_path(request.form.get("next"))

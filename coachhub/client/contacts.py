@@ -1,6 +1,7 @@
 """The client's contacts: the list, adding and editing, who introduced whom, the stale list
 (not touched within their keep-in-touch cadence) and "I was in touch today"."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -9,14 +10,23 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from coachhub.client import bp, confirm_archive
-from coachhub.client.forms import ContactForm
+from coachhub.client.forms import ContactForm, TouchForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
-from coachhub.models import Contact, MeetingLog
+from coachhub.models import Contact, MeetingLog, Touch, TouchKind
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, contacts
 from coachhub.tenancy import get_scoped_or_404, scoped_select
-from coachhub.urls import local_next
+from coachhub.urls import local_next, local_path
+
+TOUCH_LABELS = {
+    TouchKind.EMAIL: "Email",
+    TouchKind.CALL: "Call",
+    TouchKind.MESSAGE: "Message",
+    TouchKind.SOCIAL: "Social",
+    TouchKind.EVENT: "Saw them at an event",
+    TouchKind.OTHER: "In touch",
+}
 
 
 def stale_contacts_query(today: date) -> Select:
@@ -98,16 +108,71 @@ def contact_detail(contact_id: int):
         scoped_select(Contact)
         .where(Contact.introduced_by_contact_id == contact.id)
         .order_by(Contact.name)
-        .limit(50)
+        .limit(TIMELINE_LIMIT)
     ).all()
+    today = g.practice.today()
     return render_template(
         "client/contacts/contact_detail.html",
         contact=contact,
         page=page,
         introduced=introduced,
-        today=g.practice.today(),
+        timeline=_timeline(contact, introduced, today),
+        today=today,
         action_form=ConfirmForm(),
     )
+
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    what: str
+    detail: str = ""
+    url: str | None = None
+
+
+def _timeline(contact: Contact, introduced: list[Contact], today: date) -> list[TimelineEntry]:
+    """Touches, meetings, follow-ups and introductions with this contact, newest first
+    (two queries; the introductions are already loaded)."""
+    entries: list[TimelineEntry] = []
+    touches = db.session.scalars(
+        scoped_select(Touch)
+        .where(Touch.contact_id == contact.id)
+        .order_by(Touch.touched_on.desc(), Touch.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    for touch in touches:
+        entries.append(TimelineEntry(touch.touched_on, TOUCH_LABELS[touch.kind], touch.note))
+    logs = db.session.scalars(
+        scoped_select(MeetingLog)
+        .where(MeetingLog.contact_id == contact.id, MeetingLog.archived_at.is_(None))
+        .order_by(MeetingLog.met_on.desc(), MeetingLog.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    for log in logs:
+        url = url_for("client.meeting_detail", log_id=log.id)
+        what = "Meeting planned" if log.met_on > today else "Meeting"
+        entries.append(TimelineEntry(log.met_on, what, log.ask, url))
+        if log.follow_up_due_on and log.follow_up_done_on is None:
+            late = " (overdue)" if log.follow_up_due_on < today else ""
+            entries.append(
+                TimelineEntry(
+                    log.follow_up_due_on, f"Follow-up due{late}", log.follow_up_action, url
+                )
+            )
+    for other in introduced:
+        entries.append(
+            TimelineEntry(
+                other.created_at.astimezone(g.practice.tz).date(),
+                "Introduced you to " + other.name,
+                other.company,
+                url_for("client.contact_detail", contact_id=other.id),
+            )
+        )
+    entries.sort(key=lambda entry: entry.on, reverse=True)
+    return entries[:TIMELINE_LIMIT]
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -155,20 +220,32 @@ def restore_contact(contact_id: int):
     return redirect(url_for("client.contact_detail", contact_id=contact.id))
 
 
-@bp.post("/contacts/<int:contact_id>/touch")
+@bp.route("/contacts/<int:contact_id>/touch", methods=["GET", "POST"])
 def touch_contact(contact_id: int):
-    """One click from the stale list: 'I was in touch today'."""
+    """Log a touch (kind, date, note) and go back to the page it was opened from."""
     contact = get_scoped_or_404(Contact, contact_id)
-    if not ConfirmForm().validate():
-        abort(400)
-    try:
-        contacts.touch_contact(g.practice, g.membership, contact)
-    except ServiceError as error:
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Noted: you were in touch with {contact.name} today.", "success")
-    return redirect(local_next() or url_for("client.stale_contacts"))
+    form = TouchForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    back = url_for("client.contact_detail", contact_id=contact.id)
+    if form.validate_on_submit():
+        try:
+            contacts.log_touch(
+                g.practice, g.membership, contact, form.kind.data, form.on.data, form.note.data
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "note")
+        else:
+            db.session.commit()
+            flash(f"Noted: you were in touch with {contact.name}.", "success")
+            return redirect(local_next() or back)
+    return render_template(
+        "client/contacts/touch_form.html",
+        form=form,
+        contact=contact,
+        back=local_path(form.next.data) or back,
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/contacts/stale")

@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -23,7 +24,7 @@ from wtforms.validators import (
 )
 
 from coachhub.forms import TEXT, optional_id
-from coachhub.models import Approach, KeepInTouch, MeetingFormat
+from coachhub.models import Approach, KeepInTouch, MeetingFormat, TouchKind
 from coachhub.services.contacts import CONTACT_FIELDS
 
 
@@ -132,8 +133,36 @@ class MeetingForm(FlaskForm):
     follow_up_done_on = DateField("Follow-up done on", validators=[Optional()])
 
 
+TOUCH_KIND_CHOICES = [
+    SelectChoice(TouchKind.EMAIL.value, "Email"),
+    SelectChoice(TouchKind.CALL.value, "Call"),
+    SelectChoice(TouchKind.MESSAGE.value, "Message"),
+    SelectChoice(TouchKind.SOCIAL.value, "Social (LinkedIn, a comment, a like)"),
+    SelectChoice(TouchKind.EVENT.value, "Saw them at an event"),
+    SelectChoice(TouchKind.OTHER.value, "Other"),
+]
+
+
 class DoneForm(FlaskForm):
     done_on = DateField("Done on", validators=[Optional()], description="Today if left empty.")
+    # Empty: guessed from the follow-up's action ("Send thank-you email" is an email).
+    kind = SelectField(
+        "How",
+        choices=[SelectChoice("", "As the follow-up says"), *TOUCH_KIND_CHOICES],
+        validators=[Optional()],
+    )
+
+
+class TouchForm(FlaskForm):
+    kind = SelectField("How were you in touch?", choices=TOUCH_KIND_CHOICES)
+    on = DateField("When", validators=[Optional()], description="Today if left empty.")
+    note = TextAreaField(
+        "Note",
+        validators=[Optional(), Length(max=2000, message="Keep it under 2000 characters.")],
+        description="Optional: what it was about, what they said.",
+        render_kw={"rows": 2},
+    )
+    next = HiddenField()
 
 
 RATING_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]

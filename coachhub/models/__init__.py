@@ -12,7 +12,7 @@ from coachhub.models.checkin import (
     ClientCareer,
     StageChange,
 )
-from coachhub.models.contact import Contact
+from coachhub.models.contact import Contact, Touch, TouchKind
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
 from coachhub.models.invitation import Invitation, ReplacedInvitationLink
@@ -45,6 +45,8 @@ __all__ = [
     "EmailStatus",
     "CoachAssignment",
     "Contact",
+    "Touch",
+    "TouchKind",
     "GoalFocus",
     "GoalStatus",
     "KeepInTouch",

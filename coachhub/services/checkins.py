@@ -19,6 +19,7 @@ from coachhub.models import (
     MeetingLog,
     Membership,
     Practice,
+    Touch,
     utcnow,
 )
 from coachhub.services import ServiceError
@@ -69,8 +70,11 @@ def period_activity(practice: Practice, client: Membership, first: date, last: d
         select(MeetingLog.contact_id.label("id")).where(
             *owned, MeetingLog.archived_at.is_(None), in_period
         ),
-        select(Contact.id.label("id")).where(
-            *contact_owned, Contact.manual_touch_on >= first, Contact.manual_touch_on <= last
+        select(Touch.contact_id.label("id")).where(
+            Touch.practice_id == practice.id,
+            Touch.client_membership_id == client.id,
+            Touch.touched_on >= first,
+            Touch.touched_on <= last,
         ),
     ).subquery()
     kept = db.session.scalar(select(func.count()).select_from(touched))

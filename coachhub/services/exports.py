@@ -19,6 +19,7 @@ from coachhub.models import (
     NetworkingGoal,
     Review,
     StageChange,
+    Touch,
 )
 
 GOAL_COLUMNS = (
@@ -92,6 +93,7 @@ CHECKIN_COLUMNS = (
 STAGE_COLUMNS = ("id", "stage", "employer", "role_title", "started_on", "note", "changed_at")
 COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
+TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 
 
 def _value(value):
@@ -164,6 +166,7 @@ def client_export(client: Membership) -> dict:
         "contacts": [_row(c, CONTACT_COLUMNS) for c in contacts],
         "meeting_logs": log_rows,
         "follow_ups": follow_ups,
+        "touches": [_row(t, TOUCH_COLUMNS) for t in rows(Touch, Touch.touched_on, Touch.id)],
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
             _row(s, STAGE_COLUMNS)
@@ -191,6 +194,7 @@ def client_export_zip(data: dict) -> bytes:
         "reviews.csv": _csv([log["review"] for log in logs if log["review"]], REVIEW_COLUMNS),
         "comments.csv": _csv([c for log in logs for c in log["comments"]], COMMENT_COLUMNS),
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
+        "touches.csv": _csv(data["touches"], TOUCH_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
     }

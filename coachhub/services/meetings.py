@@ -14,11 +14,18 @@ from coachhub.models import (
     Membership,
     NetworkingGoal,
     Practice,
+    TouchKind,
     utcnow,
 )
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
-from coachhub.services.contacts import add_contact, refresh_touch, require_client
+from coachhub.services.contacts import (
+    add_contact,
+    guess_touch_kind,
+    log_touch,
+    refresh_touch,
+    require_client,
+)
 from coachhub.services.job_asking import is_job_asking
 
 
@@ -173,9 +180,14 @@ def update_meeting(
 
 
 def complete_follow_up(
-    practice: Practice, actor: Membership, log: MeetingLog, done_on: date | None = None
+    practice: Practice,
+    actor: Membership,
+    log: MeetingLog,
+    done_on: date | None = None,
+    kind: TouchKind | None = None,
 ) -> None:
-    """Mark the log's follow-up done on `done_on` (today by default)."""
+    """Mark the log's follow-up done on `done_on` (today by default). Doing it is a touch of
+    its kind (the thank-you email is an email), so the contact's "last touched" moves."""
     require_client(actor, log.client_membership_id)
     today = practice.today()
     done_on = done_on or today
@@ -185,7 +197,18 @@ def complete_follow_up(
         raise ServiceError("The done date cannot be in the future.", "done_on")
     if done_on < log.met_on:
         raise ServiceError("The follow-up cannot be done before the meeting.", "done_on")
+    already = log.follow_up_done_on is not None
     log.follow_up_done_on = done_on
+    if not already:
+        log_touch(
+            practice,
+            actor,
+            log.contact,
+            kind or guess_touch_kind(log.follow_up_action),
+            done_on,
+            note=log.follow_up_action,
+            meeting_log_id=log.id,
+        )
     record(practice, actor.user, "follow_up.done", log, on=done_on.isoformat())
 
 

@@ -250,3 +250,17 @@ def test_a_check_in_opens_a_week_before_it_is_due(world):
         checkins.start_checkin(world.a, world.client_a1)
     assert career.next_due_on == date(2027, 5, 10)
     assert _status(world, date(2027, 4, 4)).at_risk == 0
+
+
+def test_touches_in_the_period_count_as_contacts_kept_in_touch(world):
+    with _at(date(2027, 3, 10)):
+        _land(world, started_on=date(2027, 2, 1))  # due 10 April: 11 March to 10 April
+        db.session.commit()
+    ana = factories.ContactFactory(client=world.client_a1)
+    factories.TouchFactory(client=world.client_a1, contact=ana, touched_on=date(2027, 3, 20))
+    factories.TouchFactory(client=world.client_a1, contact=ana, touched_on=date(2027, 4, 1))
+    factories.TouchFactory(client=world.client_a1, touched_on=date(2027, 3, 5))  # before
+    factories.TouchFactory(client=world.client_a2, touched_on=date(2027, 3, 20))  # not theirs
+    with _at(date(2027, 4, 9)):
+        checkin = checkins.start_checkin(world.a, world.client_a1)
+    assert checkin.contacts_kept == 1  # Ana, once however often
