@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
 from coachhub.models import (
@@ -125,7 +125,7 @@ def client_export(client: Membership) -> dict:
         LogComment,
         LogComment.created_at,
         LogComment.id,
-        options=[selectinload(LogComment.author).selectinload(Membership.user)],
+        options=[joinedload(LogComment.author).joinedload(Membership.user)],
     ):
         comments.setdefault(comment.log_id, []).append(comment)
 
