@@ -29,11 +29,12 @@ TOUCH_LABELS = {
 }
 
 
-def stale_contacts_query(today: date) -> Select:
-    """Active contacts whose keep-in-touch cadence ran out before today, most overdue first."""
+def stale_contacts_query(today: date, until: date | None = None) -> Select:
+    """Active contacts whose keep-in-touch cadence ran out before today (or, with `until`, runs
+    out before that day: the keep-in-touch roster), most overdue first."""
     return (
         scoped_select(Contact)
-        .where(Contact.archived_at.is_(None), Contact.touch_due_on < today)
+        .where(Contact.archived_at.is_(None), Contact.touch_due_on < (until or today))
         .order_by(Contact.touch_due_on, Contact.id)
     )
 
