@@ -10,12 +10,12 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from coachhub.client import bp, confirm_archive
-from coachhub.client.forms import ContactForm, TouchForm
+from coachhub.client.forms import ContactForm, LedgerForm, TouchForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
-from coachhub.models import Contact, MeetingLog, Touch, TouchKind
+from coachhub.models import Contact, LedgerDirection, LedgerEntry, MeetingLog, Touch, TouchKind
 from coachhub.pagination import paginate
-from coachhub.services import ServiceError, contacts
+from coachhub.services import ServiceError, contacts, ledger
 from coachhub.tenancy import get_scoped_or_404, scoped_select
 from coachhub.urls import local_next, local_path
 
@@ -74,7 +74,11 @@ def contact_list():
         .order_by(Contact.name, Contact.id)
     )
     return render_template(
-        "client/contacts/contact_list.html", page=page, status=status, today=g.practice.today()
+        "client/contacts/contact_list.html",
+        page=page,
+        status=status,
+        today=g.practice.today(),
+        balances=ledger.balances(g.practice, [c.id for c in page.items]),
     )
 
 
@@ -97,7 +101,7 @@ def new_contact():
 
 
 @bp.get("/contacts/<int:contact_id>")
-def contact_detail(contact_id: int):
+def contact_detail(contact_id: int, ledger_form: LedgerForm | None = None):
     contact = get_scoped_or_404(Contact, contact_id, options=[joinedload(Contact.introduced_by)])
     page = paginate(
         scoped_select(MeetingLog)
@@ -112,15 +116,54 @@ def contact_detail(contact_id: int):
         .limit(TIMELINE_LIMIT)
     ).all()
     today = g.practice.today()
+    entries = db.session.scalars(
+        scoped_select(LedgerEntry)
+        .where(LedgerEntry.contact_id == contact.id)
+        .order_by(LedgerEntry.happened_on.desc(), LedgerEntry.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    counted = [e for e in entries if e.happened_on <= today]
     return render_template(
         "client/contacts/contact_detail.html",
         contact=contact,
         page=page,
         introduced=introduced,
         timeline=_timeline(contact, introduced, today),
+        ledger=entries,
+        balance=ledger.Balance(
+            sum(e.direction == LedgerDirection.GAVE for e in counted),
+            sum(e.direction == LedgerDirection.RECEIVED for e in counted),
+        ),
+        ledger_form=ledger_form or LedgerForm(formdata=None),
         today=today,
         action_form=ConfirmForm(),
-    )
+    ), (400 if ledger_form and ledger_form.errors else 200)
+
+
+@bp.post("/contacts/<int:contact_id>/ledger")
+def add_ledger_entry(contact_id: int):
+    """Something given to or received from this contact, added by hand."""
+    contact = get_scoped_or_404(Contact, contact_id)
+    form = LedgerForm()
+    if form.validate():
+        try:
+            ledger.add_entry(
+                g.practice,
+                g.membership,
+                contact,
+                form.direction.data,
+                form.kind.data,
+                form.description.data,
+                form.happened_on.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "description")
+        else:
+            db.session.commit()
+            flash("Added to the ledger.", "success")
+            return redirect(url_for("client.contact_detail", contact_id=contact.id) + "#ledger")
+    return contact_detail(contact_id, ledger_form=form)
 
 
 TIMELINE_LIMIT = 50

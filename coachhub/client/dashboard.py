@@ -18,13 +18,14 @@ from coachhub.client.goals import goals_with_progress
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.models import GoalStatus, MeetingLog, Membership, NetworkingGoal, Review
-from coachhub.services import checkins, health
+from coachhub.services import checkins, health, ledger
 from coachhub.services.careers import DUE_SOON_DAYS, career_of
 from coachhub.tenancy import scoped_select
 
 FEEDBACK_ON_DASHBOARD = 3
 DUE_ON_DASHBOARD = 5
 ROSTER_ON_DASHBOARD = 8
+ONLY_TAKING_ON_DASHBOARD = 3
 # The keep-in-touch roster: contacts overdue for a touch or due within this many days.
 ROSTER_DAYS = 7
 
@@ -79,5 +80,6 @@ def dashboard():
         latest_checkin=history[-1] if history else None,
         opens_on=checkins.opens_on(career.next_due_on) if career and career.next_due_on else None,
         start_form=ConfirmForm(),
+        only_taking=ledger.only_taking(g.practice, g.membership, limit=ONLY_TAKING_ON_DASHBOARD),
         due_soon=today + timedelta(days=DUE_SOON_DAYS),
     )

@@ -24,7 +24,14 @@ from wtforms.validators import (
 )
 
 from coachhub.forms import TEXT, optional_id
-from coachhub.models import Approach, KeepInTouch, MeetingFormat, TouchKind
+from coachhub.models import (
+    Approach,
+    KeepInTouch,
+    LedgerDirection,
+    LedgerKind,
+    MeetingFormat,
+    TouchKind,
+)
 from coachhub.services.contacts import CONTACT_FIELDS
 
 
@@ -219,3 +226,33 @@ class CheckinForm(FlaskForm):
 
     def data_fields(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}
+
+
+class LedgerForm(FlaskForm):
+    direction = RadioField(
+        "I …",
+        choices=[
+            SelectChoice(LedgerDirection.GAVE.value, "gave"),
+            SelectChoice(LedgerDirection.RECEIVED.value, "received"),
+        ],
+        default=LedgerDirection.GAVE.value,
+    )
+    kind = SelectField(
+        "What",
+        choices=[
+            SelectChoice(LedgerKind.INFORMATION.value, "Information or advice"),
+            SelectChoice(LedgerKind.INTRODUCTION.value, "An introduction"),
+            SelectChoice(LedgerKind.HELP.value, "Help"),
+            SelectChoice(LedgerKind.ARTICLE.value, "An article or resource"),
+            SelectChoice(LedgerKind.REFERRAL.value, "A referral"),
+            SelectChoice(LedgerKind.OTHER.value, "Something else"),
+        ],
+    )
+    description = StringField(
+        "In a few words",
+        validators=[
+            DataRequired(message="What was it? A few words are enough."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+    happened_on = DateField("When", validators=[Optional()], description="Today if left empty.")

@@ -17,7 +17,7 @@ from coachhub.models import (
     Practice,
     utcnow,
 )
-from coachhub.services import contacts, goals, reviews
+from coachhub.services import contacts, goals, ledger, reviews
 from coachhub.services import meetings as meetings_service
 from coachhub.services.meetings import MeetingData
 
@@ -220,4 +220,36 @@ def seed_job_ask(practice: Practice, client: Membership) -> None:
             approach=Approach.JOB_ASKING,
             reflection="I went straight to asking for a role.",
         ),
+    )
+
+
+def seed_one_sided_contact(practice: Practice, client: Membership) -> None:
+    """A contact the client has only taken from, so the ledger's nudge has something to say."""
+    mere = contacts.add_contact(
+        practice,
+        client,
+        name="Mere Tawhiri",
+        company="Xero",
+        title="Design Lead",
+        industry="Software",
+        how_met="Introduced at a UX meetup",
+        cadence_days=45,
+    )
+    ledger.add_entry(
+        practice,
+        client,
+        mere,
+        "received",
+        "introduction",
+        "Introduced me to two product designers on her team",
+        practice.today() - timedelta(days=6),
+    )
+    ledger.add_entry(
+        practice,
+        client,
+        mere,
+        "received",
+        "information",
+        "Walked me through how Xero runs design critiques",
+        practice.today() - timedelta(days=3),
     )

@@ -12,7 +12,14 @@ from coachhub.models.checkin import (
     ClientCareer,
     StageChange,
 )
-from coachhub.models.contact import Contact, Touch, TouchKind
+from coachhub.models.contact import (
+    Contact,
+    LedgerDirection,
+    LedgerEntry,
+    LedgerKind,
+    Touch,
+    TouchKind,
+)
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
 from coachhub.models.invitation import Invitation, ReplacedInvitationLink
@@ -46,6 +53,9 @@ __all__ = [
     "CoachAssignment",
     "Contact",
     "Touch",
+    "LedgerDirection",
+    "LedgerEntry",
+    "LedgerKind",
     "TouchKind",
     "GoalFocus",
     "GoalStatus",

@@ -82,3 +82,42 @@ class Touch(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
         # A contact's timeline and latest touch.
         Index("ix_touch_contact_touched_on", "contact_id", "touched_on"),
     )
+
+
+class LedgerDirection(enum.StrEnum):
+    GAVE = "gave"
+    RECEIVED = "received"
+
+
+class LedgerKind(enum.StrEnum):
+    INFORMATION = "information"
+    INTRODUCTION = "introduction"
+    HELP = "help"
+    ARTICLE = "article"
+    REFERRAL = "referral"
+    OTHER = "other"
+
+
+class LedgerEntry(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
+    """Reciprocity, per contact: what the client gave and what they received.
+
+    Entries with a meeting log are kept in step with that log (its offer, what was learned,
+    introductions offered); the others the client added by hand.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"))
+    direction: Mapped[LedgerDirection] = mapped_column(str_enum(LedgerDirection))
+    kind: Mapped[LedgerKind] = mapped_column(str_enum(LedgerKind))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    happened_on: Mapped[date] = mapped_column(Date)
+    meeting_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_log.id", ondelete="CASCADE"), index=True
+    )
+
+    contact: Mapped[Contact] = relationship()
+
+    __table_args__ = (
+        # A contact's ledger and every contact's balance per client.
+        Index("ix_ledger_entry_contact_happened", "contact_id", "happened_on"),
+    )

@@ -13,6 +13,7 @@ from coachhub.extensions import db
 from coachhub.models import (
     Checkin,
     Contact,
+    LedgerEntry,
     LogComment,
     MeetingLog,
     Membership,
@@ -93,6 +94,9 @@ CHECKIN_COLUMNS = (
 STAGE_COLUMNS = ("id", "stage", "employer", "role_title", "started_on", "note", "changed_at")
 COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
+LEDGER_COLUMNS = (
+    "id", "contact_id", "direction", "kind", "description", "happened_on", "meeting_log_id",
+)  # fmt: skip
 TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 
 
@@ -167,6 +171,10 @@ def client_export(client: Membership) -> dict:
         "meeting_logs": log_rows,
         "follow_ups": follow_ups,
         "touches": [_row(t, TOUCH_COLUMNS) for t in rows(Touch, Touch.touched_on, Touch.id)],
+        "ledger": [
+            _row(e, LEDGER_COLUMNS)
+            for e in rows(LedgerEntry, LedgerEntry.happened_on, LedgerEntry.id)
+        ],
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
             _row(s, STAGE_COLUMNS)
@@ -195,6 +203,7 @@ def client_export_zip(data: dict) -> bytes:
         "comments.csv": _csv([c for log in logs for c in log["comments"]], COMMENT_COLUMNS),
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
         "touches.csv": _csv(data["touches"], TOUCH_COLUMNS),
+        "ledger.csv": _csv(data["ledger"], LEDGER_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
     }

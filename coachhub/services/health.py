@@ -16,6 +16,7 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 - last_activity: the latest meeting date up to today.
 - unreviewed: logs up to today that the coach has not reviewed yet.
 - stale_contacts: contacts with a cadence whose touch is past due.
+- gave, received: reciprocity ledger entries up to today (services/ledger.py).
 """
 
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from coachhub.models import (
     Contact,
     GoalStatus,
     KeepInTouch,
+    LedgerDirection,
+    LedgerEntry,
     MeetingLog,
     Membership,
     MemberStatus,
@@ -149,6 +152,25 @@ def contact_stats(practice: Practice, viewer: Membership, today: date):
     )
 
 
+def ledger_stats(practice: Practice, viewer: Membership, today: date):
+    """Per client: reciprocity ledger entries given and received up to today."""
+    entry = LedgerEntry
+    return (
+        select(
+            entry.client_membership_id.label("client_id"),
+            _count(entry.direction == LedgerDirection.GAVE).label("gave"),
+            _count(entry.direction == LedgerDirection.RECEIVED).label("received"),
+        )
+        .where(
+            entry.practice_id == practice.id,
+            entry.visible_to(viewer),
+            entry.happened_on <= today,
+        )
+        .group_by(entry.client_membership_id)
+        .subquery("ledger_stats")
+    )
+
+
 SORTS = (
     "name",
     "coach",
@@ -172,6 +194,7 @@ def health_query(
     logs = log_stats(practice, viewer, today)
     goals = goal_stats(practice, viewer)
     contacts = contact_stats(practice, viewer, today)
+    ledger = ledger_stats(practice, viewer, today)
     coach = aliased(Membership)
     coach_user = aliased(User)
     zero = literal(0)
@@ -193,6 +216,8 @@ def health_query(
         "contacts": func.coalesce(contacts.c.contacts, zero),
         "stale_contacts": func.coalesce(contacts.c.stale_contacts, zero),
         "logs": func.coalesce(logs.c.logs, zero),
+        "gave": func.coalesce(ledger.c.gave, zero),
+        "received": func.coalesce(ledger.c.received, zero),
     }
     query = (
         select(Membership, *(expr.label(name) for name, expr in columns.items()))
@@ -202,6 +227,7 @@ def health_query(
         .outerjoin(logs, logs.c.client_id == Membership.id)
         .outerjoin(goals, goals.c.client_id == Membership.id)
         .outerjoin(contacts, contacts.c.client_id == Membership.id)
+        .outerjoin(ledger, ledger.c.client_id == Membership.id)
         .where(
             Membership.practice_id == practice.id,
             Membership.visible_to(viewer),

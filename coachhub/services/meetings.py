@@ -17,7 +17,7 @@ from coachhub.models import (
     TouchKind,
     utcnow,
 )
-from coachhub.services import ServiceError
+from coachhub.services import ServiceError, ledger
 from coachhub.services.audit import record
 from coachhub.services.contacts import (
     add_contact,
@@ -156,6 +156,7 @@ def log_meeting(practice: Practice, actor: Membership, data: MeetingData) -> Mee
     db.session.flush()
     _add_introductions(practice, actor, log, data.new_introductions)
     refresh_touch(contact, practice.today())
+    ledger.sync_from_log(log)
     record(practice, actor.user, "meeting.logged", log, weak=log.is_weak)
     return log
 
@@ -176,6 +177,7 @@ def update_meeting(
     refresh_touch(log.contact, today)
     if old_contact.id != log.contact.id:
         refresh_touch(old_contact, today)
+    ledger.sync_from_log(log)
     record(practice, actor.user, "meeting.updated", log, weak=log.is_weak)
 
 
@@ -219,6 +221,7 @@ def archive_meeting(practice: Practice, actor: Membership, log: MeetingLog) -> N
         log.archived_at = utcnow()
         db.session.flush()
         refresh_touch(log.contact, practice.today())
+        ledger.sync_from_log(log)
         record(practice, actor.user, "meeting.archived", log)
 
 
@@ -228,4 +231,5 @@ def restore_meeting(practice: Practice, actor: Membership, log: MeetingLog) -> N
         log.archived_at = None
         db.session.flush()
         refresh_touch(log.contact, practice.today())
+        ledger.sync_from_log(log)
         record(practice, actor.user, "meeting.restored", log)
