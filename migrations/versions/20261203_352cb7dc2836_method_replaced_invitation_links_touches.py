@@ -1,7 +1,7 @@
 """method: replaced invitation links, touches, reciprocity ledger
 
 Revision ID: 352cb7dc2836
-Revises: 6632683c45e1
+Revises: 405e50971af4
 Create Date: 2026-12-03 09:14:34.461836
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '352cb7dc2836'
-down_revision = '6632683c45e1'
+down_revision = '405e50971af4'
 branch_labels = None
 depends_on = None
 
