@@ -23,6 +23,8 @@ from coachhub.models import (
     Practice,
     Review,
     Role,
+    Touch,
+    TouchKind,
     User,
     utcnow,
 )
@@ -95,6 +97,22 @@ class ContactFactory(Base):
     client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
     name = factory.Sequence(lambda n: f"Contact {n}")
     company = "Acme"
+
+
+class TouchFactory(Base):
+    """A touch (an email by default, today) with a contact; creates the contact if none given."""
+
+    class Meta:
+        model = Touch
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    contact = factory.LazyAttribute(lambda o: ContactFactory(client=o.client))
+    kind = TouchKind.EMAIL
+    touched_on = factory.LazyFunction(lambda: utcnow().date())
+    note = ""
 
 
 class MeetingLogFactory(Base):

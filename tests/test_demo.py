@@ -40,3 +40,32 @@ def test_seed_demo_fills_the_portals(app, db, login):
             assert response.status_code == 200, (email, path)
     intro = login(user("client@demo.test"), "demo-password").get("/p/demo/client/introductions")
     assert "longest chain" in intro.get_data(as_text=True)
+
+
+def test_the_demo_shows_the_method(db, login):
+    """A job-asking log first in the review queue, a one-sided contact, a placed client."""
+    build_demo()
+    db.session.commit()
+
+    def user(email):
+        return db.session.scalar(select(User).where(User.email == email))
+
+    page = (
+        login(user("coach2@demo.test"), "demo-password")
+        .get("/p/demo/coach/reviews")
+        .get_data(as_text=True)
+    )
+    rows = page.split("<tr>")[2:]  # the header row first
+    assert "asking for a job</span>" in rows[0]
+    home = (
+        login(user("client@demo.test"), "demo-password")
+        .get("/p/demo/client/")
+        .get_data(as_text=True)
+    )
+    assert 'data-testid="only-taking"' in home and "Mere Tawhiri" in home
+    placed = (
+        login(user("client4@demo.test"), "demo-password")
+        .get("/p/demo/client/")
+        .get_data(as_text=True)
+    )
+    assert 'data-testid="maintenance"' in placed

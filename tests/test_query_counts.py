@@ -48,6 +48,7 @@ class Data:
             if i % 2:
                 factories.ReviewFactory(log_row=log)
             factories.LogCommentFactory(log_row=self.log)
+            factories.TouchFactory(client=w.client_a1, contact=self.contact, note=f"Touch {i}")
             other = factories.client(w.a, w.coach_a1 if i % 2 else w.coach_a2)
             other_log = factories.MeetingLogFactory(
                 client=other,
@@ -66,6 +67,7 @@ CLIENT_PAGES = [
     "/contacts?status=archived",
     "/contacts/{contact}",
     "/contacts/{contact}/edit",
+    "/contacts/{contact}/touch",
     "/contacts/new",
     "/contacts/stale",
     "/introductions",
@@ -89,6 +91,7 @@ COACH_PAGES = [
     "/clients/{client}/contacts",
     "/clients/{client}/export.json",
     "/reviews",
+    "/reviews?show=weak",
     "/meetings/{log}",
     "/goals/{goal}/edit",
 ]

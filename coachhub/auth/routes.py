@@ -150,9 +150,16 @@ def reset_password(token: str):
 def accept_invitation(token: str):
     invitation = invitations.find_by_token(token)
     if invitation is None:
-        abort(404)
+        replaced = invitations.find_replaced(token)
+        if replaced is None:
+            abort(404)
+        # An older link of a resent invitation: send the invitee to the newest email.
+        state = replaced.state if replaced.state in ("accepted", "revoked") else "replaced"
+        return render_template("auth/invitation_closed.html", invitation=replaced, state=state), 410
     if invitation.state != "pending":
-        return render_template("auth/invitation_closed.html", invitation=invitation), 410
+        return render_template(
+            "auth/invitation_closed.html", invitation=invitation, state=invitation.state
+        ), 410
     existing_user = accounts.find_user(invitation.email)
     signed_in_as_invitee = current_user.is_authenticated and current_user.email == invitation.email
     form = ConfirmForm() if existing_user else AcceptInvitationForm()

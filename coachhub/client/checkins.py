@@ -29,6 +29,7 @@ def checkin_list():
         today=today,
         trend=checkins.trend_data(history),
         start_form=ConfirmForm(),
+        opens_on=checkins.opens_on(career.next_due_on) if career and career.next_due_on else None,
     )
 
 

@@ -1,6 +1,7 @@
 """The client's contacts: the list, adding and editing, who introduced whom, the stale list
 (not touched within their keep-in-touch cadence) and "I was in touch today"."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -9,22 +10,32 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from coachhub.client import bp, confirm_archive
-from coachhub.client.forms import ContactForm
+from coachhub.client.forms import ContactForm, LedgerForm, TouchForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
-from coachhub.inputs import bounded_id
-from coachhub.models import Contact, MeetingLog
+from coachhub.inputs import bounded_id, safe_next
+from coachhub.models import Contact, LedgerDirection, LedgerEntry, MeetingLog, Touch, TouchKind
 from coachhub.pagination import paginate
-from coachhub.services import ServiceError, contacts
+from coachhub.services import ServiceError, contacts, ledger
 from coachhub.tenancy import get_scoped_or_404, scoped_select
 from coachhub.urls import local_next
 
+TOUCH_LABELS = {
+    TouchKind.EMAIL: "Email",
+    TouchKind.CALL: "Call",
+    TouchKind.MESSAGE: "Message",
+    TouchKind.SOCIAL: "Social",
+    TouchKind.EVENT: "Saw them at an event",
+    TouchKind.OTHER: "In touch",
+}
 
-def stale_contacts_query(today: date) -> Select:
-    """Active contacts whose keep-in-touch cadence ran out before today, most overdue first."""
+
+def stale_contacts_query(today: date, until: date | None = None) -> Select:
+    """Active contacts whose keep-in-touch cadence ran out before today (or, with `until`, runs
+    out before that day: the keep-in-touch roster), most overdue first."""
     return (
         scoped_select(Contact)
-        .where(Contact.archived_at.is_(None), Contact.touch_due_on < today)
+        .where(Contact.archived_at.is_(None), Contact.touch_due_on < (until or today))
         .order_by(Contact.touch_due_on, Contact.id)
     )
 
@@ -64,7 +75,11 @@ def contact_list():
         .order_by(Contact.name, Contact.id)
     )
     return render_template(
-        "client/contacts/contact_list.html", page=page, status=status, today=g.practice.today()
+        "client/contacts/contact_list.html",
+        page=page,
+        status=status,
+        today=g.practice.today(),
+        balances=ledger.balances(g.practice, [c.id for c in page.items]),
     )
 
 
@@ -87,7 +102,7 @@ def new_contact():
 
 
 @bp.get("/contacts/<int:contact_id>")
-def contact_detail(contact_id: int):
+def contact_detail(contact_id: int, ledger_form: LedgerForm | None = None):
     contact = get_scoped_or_404(Contact, contact_id, options=[joinedload(Contact.introduced_by)])
     page = paginate(
         scoped_select(MeetingLog)
@@ -99,16 +114,110 @@ def contact_detail(contact_id: int):
         scoped_select(Contact)
         .where(Contact.introduced_by_contact_id == contact.id)
         .order_by(Contact.name)
-        .limit(50)
+        .limit(TIMELINE_LIMIT)
     ).all()
+    today = g.practice.today()
+    entries = db.session.scalars(
+        scoped_select(LedgerEntry)
+        .where(LedgerEntry.contact_id == contact.id)
+        .order_by(LedgerEntry.happened_on.desc(), LedgerEntry.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    counted = [e for e in entries if e.happened_on <= today]
     return render_template(
         "client/contacts/contact_detail.html",
         contact=contact,
         page=page,
         introduced=introduced,
-        today=g.practice.today(),
+        timeline=_timeline(contact, introduced, today),
+        ledger=entries,
+        balance=ledger.Balance(
+            sum(e.direction == LedgerDirection.GAVE for e in counted),
+            sum(e.direction == LedgerDirection.RECEIVED for e in counted),
+        ),
+        ledger_form=ledger_form or LedgerForm(formdata=None),
+        today=today,
         action_form=ConfirmForm(),
-    )
+    ), (400 if ledger_form and ledger_form.errors else 200)
+
+
+@bp.post("/contacts/<int:contact_id>/ledger")
+def add_ledger_entry(contact_id: int):
+    """Something given to or received from this contact, added by hand."""
+    contact = get_scoped_or_404(Contact, contact_id)
+    form = LedgerForm()
+    if form.validate():
+        try:
+            ledger.add_entry(
+                g.practice,
+                g.membership,
+                contact,
+                form.direction.data,
+                form.kind.data,
+                form.description.data,
+                form.happened_on.data,
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "description")
+        else:
+            db.session.commit()
+            flash("Added to the ledger.", "success")
+            return redirect(url_for("client.contact_detail", contact_id=contact.id) + "#ledger")
+    return contact_detail(contact_id, ledger_form=form)
+
+
+TIMELINE_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on: date
+    what: str
+    detail: str = ""
+    url: str | None = None
+
+
+def _timeline(contact: Contact, introduced: list[Contact], today: date) -> list[TimelineEntry]:
+    """Touches, meetings, follow-ups and introductions with this contact, newest first
+    (two queries; the introductions are already loaded)."""
+    entries: list[TimelineEntry] = []
+    touches = db.session.scalars(
+        scoped_select(Touch)
+        .where(Touch.contact_id == contact.id)
+        .order_by(Touch.touched_on.desc(), Touch.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    for touch in touches:
+        entries.append(TimelineEntry(touch.touched_on, TOUCH_LABELS[touch.kind], touch.note))
+    logs = db.session.scalars(
+        scoped_select(MeetingLog)
+        .where(MeetingLog.contact_id == contact.id, MeetingLog.archived_at.is_(None))
+        .order_by(MeetingLog.met_on.desc(), MeetingLog.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    for log in logs:
+        url = url_for("client.meeting_detail", log_id=log.id)
+        what = "Meeting planned" if log.met_on > today else "Meeting"
+        entries.append(TimelineEntry(log.met_on, what, log.ask, url))
+        if log.follow_up_due_on and log.follow_up_done_on is None:
+            late = " (overdue)" if log.follow_up_due_on < today else ""
+            entries.append(
+                TimelineEntry(
+                    log.follow_up_due_on, f"Follow-up due{late}", log.follow_up_action, url
+                )
+            )
+    for other in introduced:
+        entries.append(
+            TimelineEntry(
+                other.created_at.astimezone(g.practice.tz).date(),
+                "Introduced you to " + other.name,
+                other.company,
+                url_for("client.contact_detail", contact_id=other.id),
+            )
+        )
+    entries.sort(key=lambda entry: entry.on, reverse=True)
+    return entries[:TIMELINE_LIMIT]
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -156,20 +265,32 @@ def restore_contact(contact_id: int):
     return redirect(url_for("client.contact_detail", contact_id=contact.id))
 
 
-@bp.post("/contacts/<int:contact_id>/touch")
+@bp.route("/contacts/<int:contact_id>/touch", methods=["GET", "POST"])
 def touch_contact(contact_id: int):
-    """One click from the stale list: 'I was in touch today'."""
+    """Log a touch (kind, date, note) and go back to the page it was opened from."""
     contact = get_scoped_or_404(Contact, contact_id)
-    if not ConfirmForm().validate():
-        abort(400)
-    try:
-        contacts.touch_contact(g.practice, g.membership, contact)
-    except ServiceError as error:
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"Noted: you were in touch with {contact.name} today.", "success")
-    return redirect(local_next() or url_for("client.stale_contacts"))
+    form = TouchForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    back = url_for("client.contact_detail", contact_id=contact.id)
+    if form.validate_on_submit():
+        try:
+            contacts.log_touch(
+                g.practice, g.membership, contact, form.kind.data, form.on.data, form.note.data
+            )
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "note")
+        else:
+            db.session.commit()
+            flash(f"Noted: you were in touch with {contact.name}.", "success")
+            return redirect(local_next() or back)
+    return render_template(
+        "client/contacts/touch_form.html",
+        form=form,
+        contact=contact,
+        back=safe_next(form.next.data) or back,
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/contacts/stale")

@@ -59,7 +59,9 @@ def complete_follow_up(log_id: int):
         flash("Give the date you did the follow-up as a date.", "danger")
     else:
         try:
-            meetings.complete_follow_up(g.practice, g.membership, log, form.done_on.data)
+            meetings.complete_follow_up(
+                g.practice, g.membership, log, form.done_on.data, form.kind.data or None
+            )
         except ServiceError as error:
             flash(error.message, "danger")
         else:

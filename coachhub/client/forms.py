@@ -1,7 +1,9 @@
 """Client portal forms: contacts, meeting logs, follow-ups, check-ins."""
 
 from wtforms import (
+    BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -22,7 +24,14 @@ from wtforms.validators import (
 
 from coachhub.forms import TEXT, optional_id
 from coachhub.inputs import BaseForm as FlaskForm
-from coachhub.models import Approach, KeepInTouch, MeetingFormat
+from coachhub.models import (
+    Approach,
+    KeepInTouch,
+    LedgerDirection,
+    LedgerKind,
+    MeetingFormat,
+    TouchKind,
+)
 from coachhub.services.contacts import CONTACT_FIELDS
 
 
@@ -109,6 +118,8 @@ class MeetingForm(FlaskForm):
         "or ask where the jobs are?",
     )
     reflection = _area("Reflection on my approach", "What would you do differently next time?")
+    # Shown only once the form has warned that the ask reads like a job request.
+    keep_ask = BooleanField("Keep my ask as it is")
     keep_in_touch = RadioField(
         "Asked to keep in touch?",
         choices=[
@@ -129,8 +140,36 @@ class MeetingForm(FlaskForm):
     follow_up_done_on = DateField("Follow-up done on", validators=[Optional()])
 
 
+TOUCH_KIND_CHOICES = [
+    SelectChoice(TouchKind.EMAIL.value, "Email"),
+    SelectChoice(TouchKind.CALL.value, "Call"),
+    SelectChoice(TouchKind.MESSAGE.value, "Message"),
+    SelectChoice(TouchKind.SOCIAL.value, "Social (LinkedIn, a comment, a like)"),
+    SelectChoice(TouchKind.EVENT.value, "Saw them at an event"),
+    SelectChoice(TouchKind.OTHER.value, "Other"),
+]
+
+
 class DoneForm(FlaskForm):
     done_on = DateField("Done on", validators=[Optional()], description="Today if left empty.")
+    # Empty: guessed from the follow-up's action ("Send thank-you email" is an email).
+    kind = SelectField(
+        "How",
+        choices=[SelectChoice("", "As the follow-up says"), *TOUCH_KIND_CHOICES],
+        validators=[Optional()],
+    )
+
+
+class TouchForm(FlaskForm):
+    kind = SelectField("How were you in touch?", choices=TOUCH_KIND_CHOICES)
+    on = DateField("When", validators=[Optional()], description="Today if left empty.")
+    note = TextAreaField(
+        "Note",
+        validators=[Optional(), Length(max=2000, message="Keep it under 2000 characters.")],
+        description="Optional: what it was about, what they said.",
+        render_kw={"rows": 2},
+    )
+    next = HiddenField()
 
 
 RATING_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]
@@ -187,3 +226,33 @@ class CheckinForm(FlaskForm):
 
     def data_fields(self) -> dict:
         return {name: self[name].data for name in self.FIELDS}
+
+
+class LedgerForm(FlaskForm):
+    direction = RadioField(
+        "I …",
+        choices=[
+            SelectChoice(LedgerDirection.GAVE.value, "gave"),
+            SelectChoice(LedgerDirection.RECEIVED.value, "received"),
+        ],
+        default=LedgerDirection.GAVE.value,
+    )
+    kind = SelectField(
+        "What",
+        choices=[
+            SelectChoice(LedgerKind.INFORMATION.value, "Information or advice"),
+            SelectChoice(LedgerKind.INTRODUCTION.value, "An introduction"),
+            SelectChoice(LedgerKind.HELP.value, "Help"),
+            SelectChoice(LedgerKind.ARTICLE.value, "An article or resource"),
+            SelectChoice(LedgerKind.REFERRAL.value, "A referral"),
+            SelectChoice(LedgerKind.OTHER.value, "Something else"),
+        ],
+    )
+    description = StringField(
+        "In a few words",
+        validators=[
+            DataRequired(message="What was it? A few words are enough."),
+            Length(max=500, message="Keep it under 500 characters."),
+        ],
+    )
+    happened_on = DateField("When", validators=[Optional()], description="Today if left empty.")

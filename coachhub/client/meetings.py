@@ -15,7 +15,7 @@ from coachhub.forms import CommentForm, ConfirmForm, attach_error
 from coachhub.inputs import bounded_id
 from coachhub.models import Contact, GoalStatus, MeetingLog, NetworkingGoal
 from coachhub.pagination import paginate
-from coachhub.services import ServiceError, meetings, reviews
+from coachhub.services import ServiceError, job_asking, meetings, reviews
 from coachhub.services.meetings import MeetingData
 from coachhub.shared_views import load_log, post_comment
 from coachhub.tenancy import scoped_select
@@ -85,6 +85,13 @@ def _meeting_data(form: MeetingForm, log: MeetingLog | None = None) -> MeetingDa
     )
 
 
+def _ask_warning(form: MeetingForm) -> list[str]:
+    """The job-request phrases in the ask, unless the client chose to keep it as it is."""
+    if form.keep_ask.data:
+        return []
+    return job_asking.job_words(form.ask.data or "")
+
+
 def _weak_flash(log: MeetingLog) -> None:
     if log.is_weak:
         flash(
@@ -129,7 +136,8 @@ def new_meeting():
         form.met_on.data = today + timedelta(days=7) if plan else today
         form.contact_id.data = bounded_id(request.args.get("contact_id"))
         form.goal_id.data = bounded_id(request.args.get("goal_id"))
-    if form.validate_on_submit():
+    job_words = []
+    if form.validate_on_submit() and not (job_words := _ask_warning(form)):
         try:
             log = meetings.log_meeting(g.practice, g.membership, _meeting_data(form))
         except ServiceError as error:
@@ -139,7 +147,14 @@ def new_meeting():
             db.session.commit()
             _weak_flash(log)
             return redirect(url_for("client.meeting_detail", log_id=log.id))
-    return render_template("client/meetings/meeting_form.html", form=form, log=None, plan=plan)
+    return render_template(
+        "client/meetings/meeting_form.html",
+        form=form,
+        log=None,
+        plan=plan,
+        job_words=job_words,
+        suggestion=job_asking.SUGGESTION,
+    )
 
 
 @bp.get("/meetings/<int:log_id>")
@@ -160,7 +175,8 @@ def meeting_detail(log_id: int, comment_form: CommentForm | None = None):
 def edit_meeting(log_id: int):
     log = load_log(log_id)
     form = _meeting_form(log)
-    if form.validate_on_submit():
+    job_words = []
+    if form.validate_on_submit() and not (job_words := _ask_warning(form)):
         try:
             meetings.update_meeting(g.practice, g.membership, log, _meeting_data(form, log))
         except ServiceError as error:
@@ -170,7 +186,14 @@ def edit_meeting(log_id: int):
             db.session.commit()
             _weak_flash(log)
             return redirect(url_for("client.meeting_detail", log_id=log.id))
-    return render_template("client/meetings/meeting_form.html", form=form, log=log, plan=False)
+    return render_template(
+        "client/meetings/meeting_form.html",
+        form=form,
+        log=log,
+        plan=False,
+        job_words=job_words,
+        suggestion=job_asking.SUGGESTION,
+    )
 
 
 @bp.post("/meetings/<int:log_id>/comments")

@@ -2,6 +2,7 @@
 coach (or owner) does to a client as a whole: reassign, archive, restore, export."""
 
 import json
+from datetime import timedelta
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func
@@ -13,6 +14,9 @@ from coachhub.coach.forms import ReassignForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
 from coachhub.models import (
+    CareerStage,
+    Checkin,
+    CheckinStatus,
     CoachAssignment,
     Contact,
     MeetingLog,
@@ -23,11 +27,22 @@ from coachhub.models import (
     User,
 )
 from coachhub.pagination import paginate
-from coachhub.services import ServiceError, assignments, exports, goals, health, memberships
+from coachhub.services import (
+    ServiceError,
+    assignments,
+    at_risk,
+    exports,
+    goals,
+    health,
+    memberships,
+)
 from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
 
 GOALS_ON_DETAIL = 20
 RECENT_ON_DETAIL = 10
+ROSTER_ON_DETAIL = 8
+# As the client's roster: contacts overdue for a touch or due within this many days.
+ROSTER_DAYS = 7
 
 
 @bp.get("/clients")
@@ -73,10 +88,40 @@ def client_detail(client_id: int):
         .order_by(CoachAssignment.changed_at.desc())
         .limit(20)
     ).all()
+    # A placed client's page leads with maintenance mode, as the client's own dashboard does.
+    career = at_risk.status_rows(g.practice, g.membership, today, [client.id]).get(client.id)
+    placed = career is not None and career.stage == CareerStage.PLACED
+    latest_checkin = roster = None
+    if placed:
+        latest_checkin = db.session.scalars(
+            scoped_select(Checkin)
+            .where(
+                Checkin.client_membership_id == client.id,
+                Checkin.status.in_([CheckinStatus.SUBMITTED, CheckinStatus.REVIEWED]),
+            )
+            .order_by(Checkin.due_on.desc(), Checkin.id.desc())
+            .limit(1)
+        ).first()
+        roster = db.session.scalars(
+            scoped_select(Contact)
+            .where(
+                Contact.client_membership_id == client.id,
+                Contact.archived_at.is_(None),
+                Contact.touch_due_on <= today + timedelta(days=ROSTER_DAYS),
+            )
+            .order_by(Contact.touch_due_on, Contact.id)
+            .limit(ROSTER_ON_DETAIL)
+        ).all()
     return render_template(
         "coach/clients/client_detail.html",
         client=client,
         today=today,
+        placed=placed,
+        career=career,
+        career_flags=at_risk.flags(career) if career else [],
+        trend_arrow=at_risk.trend_arrow,
+        latest_checkin=latest_checkin,
+        roster=roster,
         goals=client_goals,
         recent=recent,
         history=history,

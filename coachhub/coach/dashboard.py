@@ -1,7 +1,5 @@
 """The coach's dashboard: one networking-health row per client, who needs attention, careers."""
 
-from datetime import timedelta
-
 from flask import g, render_template, request
 from sqlalchemy import func
 
@@ -48,7 +46,6 @@ def dashboard():
         sort=sort,
         desc=desc,
         today=today,
-        quiet_since=today - timedelta(days=health.ATTENTION_DAYS),
         percent=health.percent,
         careers=careers,
         checkin_attention=checkin_attention,

@@ -1,24 +1,32 @@
 """Reviewing meeting logs: the queue of logs not reviewed yet, a log with its scored review and
 its reply thread."""
 
-from flask import flash, g, redirect, render_template, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from sqlalchemy import case
 from sqlalchemy.orm import joinedload
 
 from coachhub.coach import bp
 from coachhub.coach.forms import ReviewForm
 from coachhub.extensions import db
 from coachhub.forms import CommentForm, attach_error
-from coachhub.models import MeetingLog, Membership, Review
+from coachhub.models import Approach, MeetingLog, Membership, Review
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, reviews
 from coachhub.shared_views import load_log, post_comment
 from coachhub.tenancy import scoped_select
 
+# What the queue can be narrowed to: every log, weak logs (job-asking included), job-asking only.
+QUEUE_FILTERS = ("all", "weak", "job-asking")
+
 
 @bp.get("/reviews")
 def review_queue():
-    """The coach's clients' logs not reviewed yet, oldest first."""
-    page = paginate(
+    """The coach's clients' logs not reviewed yet: job-asking first, then weak, then oldest."""
+    show = request.args.get("show", "all")
+    if show not in QUEUE_FILTERS:
+        show = "all"
+    job_asking = MeetingLog.approach == Approach.JOB_ASKING
+    query = (
         scoped_select(MeetingLog)
         .outerjoin(Review, Review.log_id == MeetingLog.id)
         .where(
@@ -30,9 +38,17 @@ def review_queue():
             joinedload(MeetingLog.contact),
             joinedload(MeetingLog.client).joinedload(Membership.user),
         )
-        .order_by(MeetingLog.met_on, MeetingLog.id)
     )
-    return render_template("coach/reviews/review_queue.html", page=page)
+    if show == "weak":
+        query = query.where(MeetingLog.is_weak.is_(True))
+    elif show == "job-asking":
+        query = query.where(job_asking)
+    # Coming across as desperate is the first thing the method warns about: those logs lead.
+    first = case((job_asking, 0), (MeetingLog.is_weak.is_(True), 1), else_=2)
+    page = paginate(query.order_by(first, MeetingLog.met_on, MeetingLog.id))
+    return render_template(
+        "coach/reviews/review_queue.html", page=page, show=show, filters=QUEUE_FILTERS
+    )
 
 
 @bp.get("/meetings/<int:log_id>")

@@ -4,7 +4,7 @@ clients at different stages, written through the services as a real user would."
 from datetime import timedelta
 
 from coachhub.demo.checkins import seed_checkins
-from coachhub.demo.networking import seed_networking
+from coachhub.demo.networking import seed_job_ask, seed_networking, seed_one_sided_contact
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
@@ -58,7 +58,9 @@ def build_demo() -> Practice:
     tom = member("client4@demo.test", Role.CLIENT, owner)
     # Several clients at different stages: busy, just starting, gone quiet, well advanced.
     seed_networking(practice, kim, coach, weeks=12, meetings=16, seed=1)
+    seed_one_sided_contact(practice, kim)
     seed_networking(practice, kai, coach2, weeks=2, meetings=2, seed=2)
+    seed_job_ask(practice, kai)
     seed_networking(practice, priya, coach, weeks=14, meetings=5, seed=3, quiet_days=45)
     seed_networking(practice, tom, owner, weeks=16, meetings=22, seed=4)
     # Career check-ins: Tom is placed and keeping up; Priya is placed and slipping.

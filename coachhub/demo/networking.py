@@ -3,17 +3,21 @@
 import random
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from coachhub.extensions import db
 from coachhub.models import (
     Approach,
+    Contact,
     GoalFocus,
     GoalStatus,
     KeepInTouch,
     MeetingFormat,
     Membership,
     Practice,
+    utcnow,
 )
-from coachhub.services import contacts, goals, reviews
+from coachhub.services import contacts, goals, ledger, reviews
 from coachhub.services import meetings as meetings_service
 from coachhub.services.meetings import MeetingData
 
@@ -70,6 +74,8 @@ def seed_networking(
     """Goals, a chain of contacts, `meetings` logs over `weeks` weeks, reviews and replies."""
     rng = random.Random(seed)
     today = practice.today()
+    # The client joined when their networking began, not when the demo was seeded.
+    client.created_at = utcnow() - timedelta(days=quiet_days + weeks * 7 + 1)
     goal_rows = [
         goals.assign_goal(
             practice,
@@ -191,3 +197,59 @@ def seed_networking(
     if achieved is not None:
         goals.close_goal(practice, coach, achieved, GoalStatus.ACHIEVED)
     db.session.flush()
+
+
+def seed_job_ask(practice: Practice, client: Membership) -> None:
+    """A newcomer's classic first mistake: a meeting spent asking for a job (a weak log, first in
+    the coach's review queue and in the weekly digest)."""
+    contact = db.session.scalars(
+        select(Contact)
+        .where(Contact.practice_id == practice.id, Contact.client_membership_id == client.id)
+        .order_by(Contact.id)
+    ).first()
+    meetings_service.log_meeting(
+        practice,
+        client,
+        MeetingData(
+            met_on=practice.today() - timedelta(days=2),
+            format=MeetingFormat.CALL,
+            contact=contact,
+            ask="Do you have a job for me?",
+            offer="I can send my CV",
+            learned="They are not hiring; the conversation ended quickly.",
+            approach=Approach.JOB_ASKING,
+            reflection="I went straight to asking for a role.",
+        ),
+    )
+
+
+def seed_one_sided_contact(practice: Practice, client: Membership) -> None:
+    """A contact the client has only taken from, so the ledger's nudge has something to say."""
+    mere = contacts.add_contact(
+        practice,
+        client,
+        name="Mere Tawhiri",
+        company="Xero",
+        title="Design Lead",
+        industry="Software",
+        how_met="Introduced at a UX meetup",
+        cadence_days=45,
+    )
+    ledger.add_entry(
+        practice,
+        client,
+        mere,
+        "received",
+        "introduction",
+        "Introduced me to two product designers on her team",
+        practice.today() - timedelta(days=6),
+    )
+    ledger.add_entry(
+        practice,
+        client,
+        mere,
+        "received",
+        "information",
+        "Walked me through how Xero runs design critiques",
+        practice.today() - timedelta(days=3),
+    )

@@ -12,10 +12,17 @@ from coachhub.models.checkin import (
     ClientCareer,
     StageChange,
 )
-from coachhub.models.contact import Contact
+from coachhub.models.contact import (
+    Contact,
+    LedgerDirection,
+    LedgerEntry,
+    LedgerKind,
+    Touch,
+    TouchKind,
+)
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
-from coachhub.models.invitation import Invitation
+from coachhub.models.invitation import Invitation, ReplacedInvitationLink
 from coachhub.models.meeting import (
     Approach,
     KeepInTouch,
@@ -46,6 +53,11 @@ __all__ = [
     "EmailStatus",
     "CoachAssignment",
     "Contact",
+    "Touch",
+    "LedgerDirection",
+    "LedgerEntry",
+    "LedgerKind",
+    "TouchKind",
     "GoalFocus",
     "GoalStatus",
     "KeepInTouch",
@@ -55,6 +67,7 @@ __all__ = [
     "NetworkingGoal",
     "Review",
     "Invitation",
+    "ReplacedInvitationLink",
     "Membership",
     "MemberStatus",
     "NotificationPreference",

@@ -60,3 +60,15 @@ class Invitation(TenantMixin, TimestampMixin, db.Model):
                 cls.coach_membership_id == membership.id,
             )
         return cls.id.is_(None)
+
+
+class ReplacedInvitationLink(TenantMixin, TimestampMixin, db.Model):
+    """The hash of a link that a resend replaced: its page points to the newer email, not a 404."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(
+        ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+    invitation: Mapped[Invitation] = relationship()

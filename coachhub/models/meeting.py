@@ -65,7 +65,7 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     follow_up_action: Mapped[str] = mapped_column(String(255), default="")
     follow_up_due_on: Mapped[date | None] = mapped_column(Date)
     follow_up_done_on: Mapped[date | None] = mapped_column(Date)
-    # A log without both an ask and an offer is weak (design section 1); set by the service.
+    # A log without both an ask and an offer, or asking for a job, is weak; set by the service.
     is_weak: Mapped[bool] = mapped_column(default=False)
     # Set when the client edits the log; later than the review's time = "changed after review".
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -93,6 +93,11 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
             reasons.append("no ask: what did you want to find out?")
         if not self.offer.strip():
             reasons.append("no offer: what could you do for them?")
+        if self.approach == Approach.JOB_ASKING:
+            reasons.append(
+                "asking for a job: ask for information and advice instead; people help "
+                "someone curious, and back away from someone desperate"
+            )
         return reasons
 
     @property

@@ -19,11 +19,12 @@ from coachhub.models import (
     MeetingLog,
     Membership,
     Practice,
+    Touch,
     utcnow,
 )
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
-from coachhub.services.careers import career_of, next_due_after, period_for
+from coachhub.services.careers import DUE_SOON_DAYS, career_of, next_due_after, period_for
 from coachhub.services.goals import require_coach_of
 from coachhub.services.pulse import Pulse, PulseInputs, pulse_score
 
@@ -69,8 +70,11 @@ def period_activity(practice: Practice, client: Membership, first: date, last: d
         select(MeetingLog.contact_id.label("id")).where(
             *owned, MeetingLog.archived_at.is_(None), in_period
         ),
-        select(Contact.id.label("id")).where(
-            *contact_owned, Contact.manual_touch_on >= first, Contact.manual_touch_on <= last
+        select(Touch.contact_id.label("id")).where(
+            Touch.practice_id == practice.id,
+            Touch.client_membership_id == client.id,
+            Touch.touched_on >= first,
+            Touch.touched_on <= last,
         ),
     ).subquery()
     kept = db.session.scalar(select(func.count()).select_from(touched))
@@ -84,12 +88,18 @@ def period_activity(practice: Practice, client: Membership, first: date, last: d
     return Activity(int(logs[0]), int(kept or 0), int(new or 0), int(logs[1]), int(logs[2]))
 
 
+def opens_on(due: date) -> date:
+    """The first day a check-in due on `due` can be filled in: DUE_SOON_DAYS before it."""
+    return due - timedelta(days=DUE_SOON_DAYS)
+
+
 def start_checkin(practice: Practice, actor: Membership) -> Checkin:
     """The client's check-in for their next due date: the open one, or a new draft pre-filled."""
     if not actor.is_client:
         raise ServiceError("Only clients fill in check-ins.")
     career = career_of(actor)
-    due = career.next_due_on if career and career.next_due_on else practice.today()
+    today = practice.today()
+    due = career.next_due_on if career and career.next_due_on else today
     existing = db.session.scalars(
         select(Checkin).where(
             Checkin.practice_id == practice.id,
@@ -100,6 +110,14 @@ def start_checkin(practice: Practice, actor: Membership) -> Checkin:
     ).first()
     if existing:
         return existing
+    opens = opens_on(due)
+    if today < opens:
+        # Filled in weeks ahead, a check-in would score a period that has barely begun (every
+        # count 0, a low pulse, an at-risk flag) and push the next due date a period further.
+        raise ServiceError(
+            f"Your next check-in is due on {due:%d %b %Y}: you can fill it in from "
+            f"{opens:%d %b %Y}."
+        )
     first, last = period_for(career, due)
     activity = period_activity(practice, actor, first, last)
     checkin = Checkin(

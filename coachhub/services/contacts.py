@@ -1,12 +1,14 @@
-"""Contacts: kept by the client; 'last touched' is derived from their meeting logs."""
+"""Contacts: kept by the client; 'last touched' is derived from their meeting logs and their
+touches of any kind (an email, a call, a done follow-up)."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
 from coachhub.extensions import db
-from coachhub.models import Contact, MeetingLog, Membership, Practice, utcnow
+from coachhub.models import Contact, MeetingLog, Membership, Practice, Touch, TouchKind, utcnow
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
 
@@ -107,27 +109,81 @@ def restore_contact(practice: Practice, actor: Membership, contact: Contact) -> 
         record(practice, actor.user, "contact.restored", contact)
 
 
-def touch_contact(
-    practice: Practice, actor: Membership, contact: Contact, on: date | None = None
-) -> None:
-    """One click: 'I was in touch with them today' (an email, a message), no full log."""
+TOUCH_NOTE_MAX = 2000
+
+# Words in a follow-up's action that say what kind of touch doing it was.
+_KIND_WORDS = (
+    (TouchKind.EMAIL, ("email", "e-mail", "mail", "thank-you note", "thank you note")),
+    (TouchKind.CALL, ("call", "phone", "ring")),
+    (TouchKind.SOCIAL, ("linkedin", "twitter", "social", "comment", "like")),
+    (TouchKind.MESSAGE, ("message", "text", "whatsapp", "slack", "dm")),
+    (TouchKind.EVENT, ("event", "meetup", "conference", "webinar")),
+)
+
+
+def guess_touch_kind(action: str) -> TouchKind:
+    """What kind of touch doing this follow-up is ("Send thank-you email" -> email)."""
+    words = re.findall(r"[\w-]+", (action or "").lower())
+    text = " ".join(words)
+    for kind, keys in _KIND_WORDS:
+        if any(key in words or (" " in key and key in text) for key in keys):
+            return kind
+    return TouchKind.OTHER
+
+
+def log_touch(
+    practice: Practice,
+    actor: Membership,
+    contact: Contact,
+    kind: TouchKind | str,
+    on: date | None = None,
+    note: str = "",
+    meeting_log_id: int | None = None,
+) -> Touch:
+    """The client was in touch with a contact outside a logged meeting (an email, a call …)."""
     require_client(actor, contact.client_membership_id)
+    if kind not in set(TouchKind):
+        raise ServiceError("Pick how you were in touch.", "kind")
     today = practice.today()
     on = on or today
     if on > today:
-        raise ServiceError("A touch cannot be in the future; plan a follow-up instead.")
-    contact.manual_touch_on = max(filter(None, (contact.manual_touch_on, on)))
+        raise ServiceError("A touch cannot be in the future; plan a follow-up instead.", "on")
+    if on < date(2000, 1, 1):
+        raise ServiceError("Give a date from 2000 on.", "on")
+    note = (note or "").strip()
+    if len(note) > TOUCH_NOTE_MAX:
+        raise ServiceError(f"Keep it under {TOUCH_NOTE_MAX} characters.", "note")
+    touch = Touch(
+        practice_id=practice.id,
+        client_membership_id=contact.client_membership_id,
+        contact=contact,
+        kind=TouchKind(kind),
+        touched_on=on,
+        note=note,
+        meeting_log_id=meeting_log_id,
+    )
+    db.session.add(touch)
+    db.session.flush()
     refresh_touch(contact, today)
-    record(practice, actor.user, "contact.touched", contact, on=on.isoformat())
+    record(
+        practice, actor.user, "contact.touched", contact, kind=touch.kind.value, on=on.isoformat()
+    )
+    return touch
 
 
 def refresh_touch(contact: Contact, today: date) -> None:
-    """Recompute last_touched_on and touch_due_on from the contact's logs (not future plans)."""
+    """Recompute last_touched_on and touch_due_on from the contact's logs (not future plans)
+    and touches of any kind."""
     last_logged = db.session.scalar(
         select(func.max(MeetingLog.met_on)).where(
             MeetingLog.contact_id == contact.id,
             MeetingLog.archived_at.is_(None),
             MeetingLog.met_on <= today,
+        )
+    )
+    contact.manual_touch_on = db.session.scalar(
+        select(func.max(Touch.touched_on)).where(
+            Touch.contact_id == contact.id, Touch.touched_on <= today
         )
     )
     touches = [d for d in (last_logged, contact.manual_touch_on) if d is not None]

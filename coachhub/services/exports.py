@@ -6,18 +6,20 @@ from datetime import date, datetime
 from enum import Enum
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
 from coachhub.models import (
     Checkin,
     Contact,
+    LedgerEntry,
     LogComment,
     MeetingLog,
     Membership,
     NetworkingGoal,
     Review,
     StageChange,
+    Touch,
 )
 from coachhub.spreadsheets import csv_text
 
@@ -92,6 +94,10 @@ CHECKIN_COLUMNS = (
 STAGE_COLUMNS = ("id", "stage", "employer", "role_title", "started_on", "note", "changed_at")
 COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
+LEDGER_COLUMNS = (
+    "id", "contact_id", "direction", "kind", "description", "happened_on", "meeting_log_id",
+)  # fmt: skip
+TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 
 
 def _value(value):
@@ -123,7 +129,7 @@ def client_export(client: Membership) -> dict:
         LogComment,
         LogComment.created_at,
         LogComment.id,
-        options=[selectinload(LogComment.author).selectinload(Membership.user)],
+        options=[joinedload(LogComment.author).joinedload(Membership.user)],
     ):
         comments.setdefault(comment.log_id, []).append(comment)
 
@@ -164,6 +170,11 @@ def client_export(client: Membership) -> dict:
         "contacts": [_row(c, CONTACT_COLUMNS) for c in contacts],
         "meeting_logs": log_rows,
         "follow_ups": follow_ups,
+        "touches": [_row(t, TOUCH_COLUMNS) for t in rows(Touch, Touch.touched_on, Touch.id)],
+        "ledger": [
+            _row(e, LEDGER_COLUMNS)
+            for e in rows(LedgerEntry, LedgerEntry.happened_on, LedgerEntry.id)
+        ],
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
             _row(s, STAGE_COLUMNS)
@@ -187,6 +198,8 @@ def client_export_zip(data: dict) -> bytes:
         "reviews.csv": _csv([log["review"] for log in logs if log["review"]], REVIEW_COLUMNS),
         "comments.csv": _csv([c for log in logs for c in log["comments"]], COMMENT_COLUMNS),
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
+        "touches.csv": _csv(data["touches"], TOUCH_COLUMNS),
+        "ledger.csv": _csv(data["ledger"], LEDGER_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
     }

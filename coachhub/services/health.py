@@ -7,6 +7,8 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 - meetings_30d: logs with a meeting date in the last 30 days (today included).
 - ask_offer_share: logs (meeting date up to today) with both an ask and an offer ÷ logs.
 - reciprocity: logs where the client offered something ÷ logs.
+- information_rate: logs where the client came across as seeking information ÷ logs where
+  they said how they came across (the method: information, not a job).
 - on_time_rate: follow-ups done on or before their due date ÷ follow-ups due by today.
 - overdue: follow-ups past their due date and not done.
 - keep_in_touch_rate: "yes" answers ÷ logs where the client asked to keep in touch.
@@ -14,19 +16,23 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 - last_activity: the latest meeting date up to today.
 - unreviewed: logs up to today that the coach has not reviewed yet.
 - stale_contacts: contacts with a cadence whose touch is past due.
+- gave, received: reciprocity ledger entries up to today (services/ledger.py).
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Float, Select, and_, case, cast, func, literal, select
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
 from coachhub.models import (
+    Approach,
     Contact,
     GoalStatus,
     KeepInTouch,
+    LedgerDirection,
+    LedgerEntry,
     MeetingLog,
     Membership,
     MemberStatus,
@@ -61,6 +67,8 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
             _count(and_(past, log.met_on > today - timedelta(days=30))).label("meetings_30d"),
             _count(and_(past, log.is_weak.is_(False))).label("strong"),
             _count(and_(past, log.offer != "")).label("offered"),
+            _count(and_(past, log.approach.is_not(None))).label("approach_noted"),
+            _count(and_(past, log.approach == Approach.INFORMATION)).label("information_seeking"),
             _count(due).label("follow_ups_due"),
             _count(
                 and_(
@@ -144,6 +152,25 @@ def contact_stats(practice: Practice, viewer: Membership, today: date):
     )
 
 
+def ledger_stats(practice: Practice, viewer: Membership, today: date):
+    """Per client: reciprocity ledger entries given and received up to today."""
+    entry = LedgerEntry
+    return (
+        select(
+            entry.client_membership_id.label("client_id"),
+            _count(entry.direction == LedgerDirection.GAVE).label("gave"),
+            _count(entry.direction == LedgerDirection.RECEIVED).label("received"),
+        )
+        .where(
+            entry.practice_id == practice.id,
+            entry.visible_to(viewer),
+            entry.happened_on <= today,
+        )
+        .group_by(entry.client_membership_id)
+        .subquery("ledger_stats")
+    )
+
+
 SORTS = (
     "name",
     "coach",
@@ -151,6 +178,7 @@ SORTS = (
     "goal_progress",
     "ask_offer_share",
     "reciprocity",
+    "information_rate",
     "on_time_rate",
     "overdue",
     "keep_in_touch_rate",
@@ -166,6 +194,7 @@ def health_query(
     logs = log_stats(practice, viewer, today)
     goals = goal_stats(practice, viewer)
     contacts = contact_stats(practice, viewer, today)
+    ledger = ledger_stats(practice, viewer, today)
     coach = aliased(Membership)
     coach_user = aliased(User)
     zero = literal(0)
@@ -176,6 +205,7 @@ def health_query(
         "goal_progress": _ratio(goals.c.goal_logged, goals.c.goal_target),
         "ask_offer_share": _ratio(logs.c.strong, logs.c.logs),
         "reciprocity": _ratio(logs.c.offered, logs.c.logs),
+        "information_rate": _ratio(logs.c.information_seeking, logs.c.approach_noted),
         "on_time_rate": _ratio(logs.c.follow_ups_on_time, logs.c.follow_ups_due),
         "overdue": func.coalesce(logs.c.overdue, zero),
         "keep_in_touch_rate": _ratio(logs.c.kit_yes, logs.c.kit_asked),
@@ -186,6 +216,8 @@ def health_query(
         "contacts": func.coalesce(contacts.c.contacts, zero),
         "stale_contacts": func.coalesce(contacts.c.stale_contacts, zero),
         "logs": func.coalesce(logs.c.logs, zero),
+        "gave": func.coalesce(ledger.c.gave, zero),
+        "received": func.coalesce(ledger.c.received, zero),
     }
     query = (
         select(Membership, *(expr.label(name) for name, expr in columns.items()))
@@ -195,6 +227,7 @@ def health_query(
         .outerjoin(logs, logs.c.client_id == Membership.id)
         .outerjoin(goals, goals.c.client_id == Membership.id)
         .outerjoin(contacts, contacts.c.client_id == Membership.id)
+        .outerjoin(ledger, ledger.c.client_id == Membership.id)
         .where(
             Membership.practice_id == practice.id,
             Membership.visible_to(viewer),
@@ -213,19 +246,28 @@ def health_query(
     return query.order_by(*order, User.name, Membership.id)
 
 
+def quiet_since(today: date) -> date:
+    """A client with no meeting on or after this day (and who joined before it) has gone quiet."""
+    return today - timedelta(days=ATTENTION_DAYS)
+
+
 def needs_attention_query(practice: Practice, viewer: Membership, today: date) -> Select:
-    """Clients with overdue follow-ups, unreviewed logs or no meeting in the last 30 days."""
+    """Clients with overdue follow-ups, unreviewed logs or no meeting in the last 30 days.
+
+    A client who joined less than 30 days ago has not had the time to go quiet: they are
+    not flagged for it until 30 days after accepting their invitation.
+    """
     query = health_query(practice, viewer, today, sort="overdue", desc=True)
     rows = query.subquery("health")
-    quiet_since = today - timedelta(days=ATTENTION_DAYS)
+    since = quiet_since(today)
+    joined_before = datetime.combine(since, time(), practice.tz).astimezone(UTC)
+    quiet = and_(
+        or_(rows.c.last_activity.is_(None), rows.c.last_activity < since),
+        rows.c.created_at < joined_before,
+    )
     return (
-        select(rows)
-        .where(
-            (rows.c.overdue > 0)
-            | (rows.c.unreviewed > 0)
-            | rows.c.last_activity.is_(None)
-            | (rows.c.last_activity < quiet_since)
-        )
+        select(rows, case((quiet, 1), else_=0).label("quiet"))
+        .where((rows.c.overdue > 0) | (rows.c.unreviewed > 0) | quiet)
         .order_by(rows.c.overdue.desc(), rows.c.unreviewed.desc(), rows.c.name)
     )
 

@@ -7,7 +7,16 @@ from sqlalchemy import func, select, update
 
 from coachhub.billing.access import access_for
 from coachhub.extensions import db
-from coachhub.models import Invitation, Membership, MemberStatus, Practice, Role, User, utcnow
+from coachhub.models import (
+    Invitation,
+    Membership,
+    MemberStatus,
+    Practice,
+    ReplacedInvitationLink,
+    Role,
+    User,
+    utcnow,
+)
 from coachhub.notifications.outbox import queue_email
 from coachhub.security import hash_token, new_token
 from coachhub.services import ServiceError
@@ -77,6 +86,13 @@ def resend(practice: Practice, actor: Membership, invitation: Invitation) -> Non
     """A fresh link (the old one stops working) and a new expiry."""
     if invitation.accepted_at or invitation.revoked_at:
         raise ServiceError("Only pending or expired invitations can be resent.")
+    db.session.add(
+        ReplacedInvitationLink(
+            practice_id=invitation.practice_id,
+            invitation_id=invitation.id,
+            token_hash=invitation.token_hash,
+        )
+    )
     token, invitation.token_hash = new_token()
     invitation.expires_at = _expiry()
     invitation.send_count += 1
@@ -95,6 +111,15 @@ def revoke(practice: Practice, actor: Membership, invitation: Invitation) -> Non
 
 def find_by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
+
+
+def find_replaced(token: str) -> Invitation | None:
+    """The invitation whose older link this is (a resend replaced it), or None."""
+    return db.session.scalar(
+        select(Invitation)
+        .join(ReplacedInvitationLink, ReplacedInvitationLink.invitation_id == Invitation.id)
+        .where(ReplacedInvitationLink.token_hash == hash_token(token))
+    )
 
 
 class InvitationTaken(ServiceError):

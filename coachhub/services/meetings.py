@@ -14,11 +14,19 @@ from coachhub.models import (
     Membership,
     NetworkingGoal,
     Practice,
+    TouchKind,
     utcnow,
 )
-from coachhub.services import ServiceError
+from coachhub.services import ServiceError, ledger
 from coachhub.services.audit import record
-from coachhub.services.contacts import add_contact, refresh_touch, require_client
+from coachhub.services.contacts import (
+    add_contact,
+    guess_touch_kind,
+    log_touch,
+    refresh_touch,
+    require_client,
+)
+from coachhub.services.job_asking import is_job_asking
 
 
 @dataclass
@@ -102,8 +110,9 @@ def _apply(log: MeetingLog, data: MeetingData) -> None:
     log.keep_in_touch = KeepInTouch(data.keep_in_touch)
     log.follow_up_due_on = data.follow_up_due_on
     log.follow_up_done_on = data.follow_up_done_on
-    # The method: no clear ask or no clear offer makes a weak log (saved, but flagged).
-    log.is_weak = not (log.ask and log.offer)
+    # The method: no clear ask, no clear offer, or asking for a job makes a weak log (saved,
+    # but flagged for the client and first in the coach's review queue).
+    log.is_weak = not (log.ask and log.offer) or is_job_asking(log.approach)
 
 
 def _contact_for(practice: Practice, actor: Membership, data: MeetingData) -> Contact:
@@ -147,6 +156,7 @@ def log_meeting(practice: Practice, actor: Membership, data: MeetingData) -> Mee
     db.session.flush()
     _add_introductions(practice, actor, log, data.new_introductions)
     refresh_touch(contact, practice.today())
+    ledger.sync_from_log(log)
     record(practice, actor.user, "meeting.logged", log, weak=log.is_weak)
     return log
 
@@ -167,13 +177,19 @@ def update_meeting(
     refresh_touch(log.contact, today)
     if old_contact.id != log.contact.id:
         refresh_touch(old_contact, today)
+    ledger.sync_from_log(log)
     record(practice, actor.user, "meeting.updated", log, weak=log.is_weak)
 
 
 def complete_follow_up(
-    practice: Practice, actor: Membership, log: MeetingLog, done_on: date | None = None
+    practice: Practice,
+    actor: Membership,
+    log: MeetingLog,
+    done_on: date | None = None,
+    kind: TouchKind | None = None,
 ) -> None:
-    """Mark the log's follow-up done on `done_on` (today by default)."""
+    """Mark the log's follow-up done on `done_on` (today by default). Doing it is a touch of
+    its kind (the thank-you email is an email), so the contact's "last touched" moves."""
     require_client(actor, log.client_membership_id)
     today = practice.today()
     done_on = done_on or today
@@ -183,7 +199,18 @@ def complete_follow_up(
         raise ServiceError("The done date cannot be in the future.", "done_on")
     if done_on < log.met_on:
         raise ServiceError("The follow-up cannot be done before the meeting.", "done_on")
+    already = log.follow_up_done_on is not None
     log.follow_up_done_on = done_on
+    if not already:
+        log_touch(
+            practice,
+            actor,
+            log.contact,
+            kind or guess_touch_kind(log.follow_up_action),
+            done_on,
+            note=log.follow_up_action,
+            meeting_log_id=log.id,
+        )
     record(practice, actor.user, "follow_up.done", log, on=done_on.isoformat())
 
 
@@ -194,6 +221,7 @@ def archive_meeting(practice: Practice, actor: Membership, log: MeetingLog) -> N
         log.archived_at = utcnow()
         db.session.flush()
         refresh_touch(log.contact, practice.today())
+        ledger.sync_from_log(log)
         record(practice, actor.user, "meeting.archived", log)
 
 
@@ -203,4 +231,5 @@ def restore_meeting(practice: Practice, actor: Membership, log: MeetingLog) -> N
         log.archived_at = None
         db.session.flush()
         refresh_touch(log.contact, practice.today())
+        ledger.sync_from_log(log)
         record(practice, actor.user, "meeting.restored", log)

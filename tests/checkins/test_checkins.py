@@ -10,6 +10,7 @@ from coachhub.extensions import db
 from coachhub.models import (
     Cadence,
     CareerStage,
+    Checkin,
     CheckinStatus,
     GoalStatus,
     StageChange,
@@ -222,3 +223,44 @@ def test_status_rows_follow_visibility(world):
     assert world.client_a1.id in at_risk.status_rows(
         world.a, world.owner_a, date(2027, 3, 10), [world.client_a1.id]
     )
+
+
+def test_a_check_in_opens_a_week_before_it_is_due(world):
+    """Filled in weeks early it would score a period that has barely begun."""
+    with _at(date(2027, 3, 10)):
+        _land(world, started_on=date(2027, 2, 1))  # due 10 April
+        db.session.commit()
+        with pytest.raises(ServiceError) as error:
+            checkins.start_checkin(world.a, world.client_a1)
+        assert "from 03 Apr 2027" in error.value.message
+    assert db.session.scalars(select(Checkin)).all() == []
+    factories.MeetingLogFactory(client=world.client_a1, met_on=date(2027, 3, 20))
+    with _at(date(2027, 4, 3)):
+        checkin = checkins.start_checkin(world.a, world.client_a1)
+        data = CheckinData(rating_pulse=4, rating_realism=4, rating_security=4)
+        checkins.save_checkin(world.a, world.client_a1, checkin, data, submit=True)
+        db.session.commit()
+    assert checkin.due_on == date(2027, 4, 10)
+    # Scored on the period so far (11 March to 3 April): the meeting of 20 March counts.
+    assert checkin.logged_meetings == 1 and checkin.pulse == 64
+    career = careers.career_of(world.client_a1)
+    assert career.next_due_on == date(2027, 5, 10)
+    # Just submitted: the next one (due 10 May) cannot be started until 3 May.
+    with _at(date(2027, 4, 4)), pytest.raises(ServiceError):
+        checkins.start_checkin(world.a, world.client_a1)
+    assert career.next_due_on == date(2027, 5, 10)
+    assert _status(world, date(2027, 4, 4)).at_risk == 0
+
+
+def test_touches_in_the_period_count_as_contacts_kept_in_touch(world):
+    with _at(date(2027, 3, 10)):
+        _land(world, started_on=date(2027, 2, 1))  # due 10 April: 11 March to 10 April
+        db.session.commit()
+    ana = factories.ContactFactory(client=world.client_a1)
+    factories.TouchFactory(client=world.client_a1, contact=ana, touched_on=date(2027, 3, 20))
+    factories.TouchFactory(client=world.client_a1, contact=ana, touched_on=date(2027, 4, 1))
+    factories.TouchFactory(client=world.client_a1, touched_on=date(2027, 3, 5))  # before
+    factories.TouchFactory(client=world.client_a2, touched_on=date(2027, 3, 20))  # not theirs
+    with _at(date(2027, 4, 9)):
+        checkin = checkins.start_checkin(world.a, world.client_a1)
+    assert checkin.contacts_kept == 1  # Ana, once however often

@@ -43,10 +43,17 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
         assert "Kiwibank" in page and "placed" in page and "10 Apr 2027" in page
         dashboard = coach.get(f"{base}/coach/").get_data(as_text=True)
         assert 'data-testid="stage"' in dashboard and "placed" in dashboard
-        # Not due yet: nothing on the client's dashboard.
+        # Not due yet: nothing on the client's dashboard, and the check-in opens a week ahead.
         assert 'data-testid="checkin-due"' not in client.get(f"{base}/client/").get_data(
             as_text=True
         )
+        listing = client.get(f"{base}/client/checkins").get_data(as_text=True)
+        assert "Your next check-in opens on 03 Apr 2027" in listing
+        assert 'data-testid="start-checkin"' not in listing
+        early = client.post(f"{base}/client/checkins/start", data={"csrf_token": _csrf(listing)})
+        assert early.status_code == 302
+        assert "fill it in from 03 Apr 2027" in client.get(early.location).get_data(as_text=True)
+        assert db.session.query(Checkin).count() == 0
 
     with _at(2027, 4, 9):
         client = login(world.client_a1.user)

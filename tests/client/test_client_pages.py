@@ -49,11 +49,33 @@ def test_stale_contacts_and_one_click_touch(world, login, db):
     page = c.get("/p/alpha/client/contacts/stale").get_data(as_text=True)
     assert "Old Friend" in page and "Fresh Friend" not in page
     assert f"contact_id={stale.id}" in page and "plan=1" in page  # plan a follow-up
-    assert c.post(f"/p/alpha/client/contacts/{stale.id}/touch").status_code == 302
+    # "Log a touch" opens a form that remembers where it came from, and goes back there.
+    assert f"/contacts/{stale.id}/touch?next=" in page
+    url = f"/p/alpha/client/contacts/{stale.id}/touch"
+    form = c.get(url + "?next=/p/alpha/client/contacts/stale").get_data(as_text=True)
+    assert 'name="next" type="hidden" value="/p/alpha/client/contacts/stale"' in form
+    bad = c.post(url, data={"kind": "fax", "next": "/p/alpha/client/contacts/stale"})
+    assert bad.status_code == 400
+    bad = c.post(url, data={"kind": "email", "on": (today + timedelta(days=1)).isoformat()})
+    assert bad.status_code == 400 and "cannot be in the future" in bad.get_data(as_text=True)
+    response = c.post(
+        url,
+        data={
+            "kind": "email",
+            "note": "Sent the article",
+            "next": "/p/alpha/client/contacts/stale",
+        },
+    )
+    assert response.status_code == 302 and response.location == "/p/alpha/client/contacts/stale"
     db.session.expire_all()
     assert stale.last_touched_on == today
     page = c.get("/p/alpha/client/contacts/stale").get_data(as_text=True)
     assert f"/contacts/{stale.id}/touch" not in page
+    # The contact's timeline shows the touch with its note; an outside `next` is not followed.
+    detail = c.get(f"/p/alpha/client/contacts/{stale.id}").get_data(as_text=True)
+    assert "Email" in detail and "Sent the article" in detail
+    response = c.post(url, data={"kind": "call", "next": "//evil.example"})
+    assert response.location == f"/p/alpha/client/contacts/{stale.id}"
 
 
 def test_dashboard_shows_chart_overdue_and_feedback(world, login):

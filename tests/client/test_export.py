@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+from coachhub.services import ledger
 from tests import factories
 
 
@@ -18,6 +19,10 @@ def _world_with_data(world):
     factories.GoalFactory(client=world.client_a2, title="Their goal")
     factories.ContactFactory(client=world.client_b, name="Beta Person")
     factories.ReviewFactory(log_row=theirs, comment="Other review")
+    factories.TouchFactory(client=world.client_a1, contact=mine.contact, note="Sent the article")
+    factories.TouchFactory(client=world.client_a2, note="SECRET-TOUCH")
+    ledger.add_entry(world.a, world.client_a1, mine.contact, "gave", "article", "HBR piece")
+    ledger.add_entry(world.a, world.client_a2, theirs.contact, "gave", "help", "SECRET-LEDGER")
     return mine
 
 
@@ -33,8 +38,13 @@ def test_client_json_export_has_only_own_data(world, login):
     assert data["meeting_logs"][0]["review"]["comment"] == "Nice reciprocity"
     assert data["meeting_logs"][0]["comments"][0]["body"] == "Thank you coach"
     assert {c["id"] for c in data["contacts"]} == {mine.contact_id}
+    assert [(t["contact_id"], t["kind"], t["note"]) for t in data["touches"]] == [
+        (mine.contact_id, "email", "Sent the article")
+    ]
     text = response.get_data(as_text=True)
-    for foreign in ("SECRET-A2", "Their goal", "Beta Person", "Other review"):
+    assert [e["description"] for e in data["ledger"]] == ["HBR piece"]
+    foreign_rows = ("SECRET-A2", "Their goal", "Beta Person", "Other review", "SECRET-TOUCH")
+    for foreign in (*foreign_rows, "SECRET-LEDGER"):
         assert foreign not in text
 
 
@@ -51,12 +61,18 @@ def test_client_zip_export(world, login):
         "reviews.csv",
         "comments.csv",
         "follow_ups.csv",
+        "touches.csv",
+        "ledger.csv",
         "checkins.csv",
         "stage_changes.csv",
     }
     assert "My goal" in archive.read("goals.csv").decode()
     assert "Their goal" not in archive.read("goals.csv").decode()
     assert "Nice reciprocity" in archive.read("reviews.csv").decode()
+    entries = archive.read("ledger.csv").decode()
+    assert "HBR piece" in entries and "SECRET-LEDGER" not in entries
+    touches = archive.read("touches.csv").decode()
+    assert "Sent the article" in touches and "SECRET-TOUCH" not in touches
 
 
 def test_coach_and_owner_export_a_client(world, login):

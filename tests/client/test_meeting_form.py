@@ -142,3 +142,27 @@ def test_contact_introducer_of_another_client_is_refused(db, world, setup):
     ).get_data(as_text=True)
     assert "Pick one of your own contacts as the introducer." in page
     assert _count(db, Contact) == 2
+
+
+def test_an_ask_that_reads_like_a_job_request_is_warned_about_before_saving(db, setup):
+    c, contact, _ = setup
+    data = _data(contact_id=str(contact.id), ask="Do you have a job for me?")
+    logs = _count(db, MeetingLog)
+    response = c.post(URL, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'data-testid="job-ask-warning"' in page and "reads like a job request" in page
+    assert "Do you have a job for me?" in page  # the input is kept
+    assert "Keep my ask as it is" in page
+    assert _count(db, MeetingLog) == logs  # nothing saved yet
+    # Rewritten as an information-seeking ask, it saves as a good log.
+    response = c.post(URL, data={**data, "ask": "What is changing in payments teams?"})
+    assert response.status_code == 302
+    # Kept as it is, and coming across as asking for a job: saved, weak, with the reason.
+    response = c.post(URL, data={**data, "keep_ask": "y", "approach": "job-asking"})
+    assert response.status_code == 302
+    log = db.session.scalars(select(MeetingLog).order_by(MeetingLog.id.desc())).first()
+    assert log.ask == "Do you have a job for me?" and log.is_weak
+    page = c.get(response.location).get_data(as_text=True)
+    assert "asking for a job: ask for information and advice instead" in page
+    assert _count(db, MeetingLog) == logs + 2

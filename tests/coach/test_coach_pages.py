@@ -1,10 +1,11 @@
 """Coach portal pages: goals, proposals, dashboard, owner's view, reassignment."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
-from coachhub.models import CoachAssignment, GoalStatus, NetworkingGoal, utcnow
+from coachhub.models import Approach, CoachAssignment, GoalStatus, NetworkingGoal, utcnow
 from tests import factories
 
 
@@ -100,3 +101,36 @@ def test_owner_reassigns_client_with_history(world, login, db):
         as_text=True
     )
     assert login(world.coach_a2.user).get(url).status_code == 403
+
+
+def test_review_queue_leads_with_job_asking_then_weak_and_filters(world, login, db):
+    contact = factories.ContactFactory(client=world.client_a1, name="Ari")
+    today = world.a.today()
+    good = factories.MeetingLogFactory(client=world.client_a1, contact=contact, met_on=today)
+    weak = factories.MeetingLogFactory(
+        client=world.client_a1, contact=contact, met_on=today, offer="", is_weak=True
+    )
+    job = factories.MeetingLogFactory(
+        client=world.client_a1,
+        contact=contact,
+        met_on=today,
+        approach=Approach.JOB_ASKING,
+        is_weak=True,
+    )
+    db.session.commit()
+    c = login(world.coach_a1.user)
+
+    def ids(query=""):
+        page = c.get(f"/p/alpha/coach/reviews{query}").get_data(as_text=True)
+        return [int(i) for i in re.findall(r"/coach/meetings/(\d+)\"", page)], page
+
+    order, page = ids()
+    assert order == [job.id, weak.id, good.id]
+    assert "asking for a job</span>" in page
+    assert ids("?show=weak")[0] == [job.id, weak.id]
+    assert ids("?show=job-asking")[0] == [job.id]
+    assert ids("?show=nonsense")[0] == [job.id, weak.id, good.id]
+    factories.ReviewFactory(log_row=job)
+    db.session.commit()
+    empty = c.get("/p/alpha/coach/reviews?show=job-asking")
+    assert empty.status_code == 200 and "Nothing to review here." in empty.get_data(as_text=True)

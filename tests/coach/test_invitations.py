@@ -147,13 +147,22 @@ def test_resend_replaces_the_link_and_revoke_kills_it(app, login, db, world, out
     assert c.post(f"/p/alpha/coach/invitations/{inv.id}/resend").status_code == 302
     second = link_path(outbox("twice@example.test")[-1].body_text, "invitations")
     assert first != second
-    assert app.test_client().get(first).status_code == 404
+    # The old link explains itself instead of a bare 404, and cannot be used to accept.
+    old = app.test_client().get(first)
+    assert old.status_code == 410
+    page = old.get_data(as_text=True)
+    assert "This link was replaced" in page and "twice@example.test" in page
+    refused = app.test_client().post(
+        first, data={"name": "T", "password": "x" * 12, "confirm": "x" * 12}
+    )
+    assert refused.status_code == 410
     assert app.test_client().get(second).status_code == 200
     db.session.expire_all()
-    assert inv.send_count == 2
+    assert inv.send_count == 2 and inv.accepted_at is None
 
     c.post(f"/p/alpha/coach/invitations/{inv.id}/revoke")
     assert app.test_client().get(second).status_code == 410
+    assert "withdrew this invitation" in app.test_client().get(first).get_data(as_text=True)
 
 
 def test_client_invited_by_an_archived_coach_goes_to_the_owner(app, db, world):

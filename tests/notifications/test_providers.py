@@ -10,7 +10,7 @@ import time_machine
 from icalendar import Calendar
 from sqlalchemy import select
 
-from coachhub.models import MemberStatus, SentReminderItem, utcnow
+from coachhub.models import Approach, MemberStatus, SentReminderItem, utcnow
 from coachhub.notifications import kinds, preferences
 from coachhub.notifications.calendar import issue_feed_token
 from coachhub.notifications.due import send_reminders_for_practice
@@ -19,7 +19,11 @@ from coachhub.notifications.providers.follow_ups import (
     ignored_follow_ups,
     overdue_follow_ups,
 )
-from coachhub.notifications.providers.meetings import logs_to_review, quiet_clients
+from coachhub.notifications.providers.meetings import (
+    job_asking_clients,
+    logs_to_review,
+    quiet_clients,
+)
 from coachhub.services import meetings as meetings_service
 from tests import factories
 
@@ -300,7 +304,8 @@ def test_digest_sections_per_coach_and_for_the_owner_grouped_by_coach(db, world)
     factories.ReviewFactory(log_row=reviewed)
     factories.MeetingLogFactory(client=a1, met_on=THU + timedelta(days=3))  # a plan: not yet
     factories.MeetingLogFactory(client=a1, met_on=date(2026, 11, 3), archived_at=utcnow())
-    # a2: quiet since 1 October
+    # a2: joined in September, quiet since 1 October
+    a2.created_at = _utc(2026, 9, 1)
     factories.MeetingLogFactory(client=a2, met_on=date(2026, 10, 1))
     factories.ReviewFactory(log_row=factories.MeetingLogFactory(client=a2, met_on=date(2026, 9, 1)))
     # beta's client never shows up in alpha
@@ -335,7 +340,9 @@ def test_digest_sections_per_coach_and_for_the_owner_grouped_by_coach(db, world)
 
 def test_the_owners_own_clients_come_first_and_new_clients_are_not_quiet(db, world):
     mine = factories.client(world.a, world.owner_a, created_at=_utc(2026, 9, 1))
-    factories.client(world.a, world.coach_a1, created_at=_utc(2026, 11, 20))  # joined recently
+    recent = factories.client(world.a, world.coach_a1, created_at=_utc(2026, 11, 20))
+    # Joined recently, with a meeting from before they joined logged on their first day.
+    factories.MeetingLogFactory(client=recent, met_on=date(2026, 8, 1))
     archived = factories.client(world.a, world.coach_a1, created_at=_utc(2026, 9, 1))
     archived.status = MemberStatus.ARCHIVED
     db.session.commit()
@@ -345,6 +352,35 @@ def test_the_owners_own_clients_come_first_and_new_clients_are_not_quiet(db, wor
     ]
     assert quiet[world.owner_a.id][0].detail == "No meeting logged since they joined on Tue 1 Sep."
     assert quiet[world.coach_a1.id] == []
+
+
+def test_clients_whose_latest_log_was_job_asking(db, world):
+    a1, a2 = world.client_a1, world.client_a2
+    job = Approach.JOB_ASKING
+    # a1: 2 of the last 3 logs job-asking, the latest among them; an older one is not counted
+    for met_on, approach in (
+        (date(2026, 10, 1), job),
+        (date(2026, 11, 10), job),
+        (date(2026, 11, 12), Approach.INFORMATION),
+        (date(2026, 11, 20), job),
+    ):
+        factories.MeetingLogFactory(client=a1, met_on=met_on, approach=approach)
+    factories.MeetingLogFactory(client=a1, met_on=THU + timedelta(days=2), approach=None)  # plan
+    # a2: asked for a job once, then a good information-seeking meeting: not listed
+    factories.MeetingLogFactory(client=a2, met_on=date(2026, 11, 1), approach=job)
+    factories.MeetingLogFactory(client=a2, met_on=date(2026, 11, 5), approach=None)
+    factories.MeetingLogFactory(client=world.client_b, met_on=THU, approach=job)
+    db.session.commit()
+    found = job_asking_clients(world.a, [world.owner_a, world.coach_a1, world.coach_a2], THU)
+    assert [(i.title, i.detail) for i in found[world.coach_a1.id]] == [
+        (
+            a1.user.name,
+            "2 of their last 3 logs came across as asking for a job (the latest on Fri 20 Nov)."
+            " Help them turn the ask into a question.",
+        )
+    ]
+    assert found[world.coach_a2.id] == []
+    assert [i.title for i in found[world.owner_a.id]] == [a1.user.name]
 
 
 def test_a_coach_with_nothing_to_report_gets_no_digest(db, world, outbox):
@@ -475,9 +511,13 @@ def test_demo_data_produces_the_documented_emails(app, db, outbox, runner):
         ("client4@demo.test", daily + "Thursday 26 November", ["Contacts to get back to"]),
         ("client3@demo.test", daily + "Monday 30 November", ["Career check-in"]),
         ("client4@demo.test", daily + "Monday 30 November", ["Overdue follow-ups"]),
-        ("owner@demo.test", digest, with_checkins),
+        ("owner@demo.test", digest, [with_checkins[0], "Asking for a job", *with_checkins[1:]]),
         ("coach@demo.test", digest, with_checkins),
-        ("coach2@demo.test", digest, ["Meeting logs to review", "Overdue follow-ups"]),
+        (
+            "coach2@demo.test",
+            digest,
+            ["Meeting logs to review", "Asking for a job", "Overdue follow-ups"],
+        ),
     ]
 
 
@@ -487,6 +527,7 @@ def _heading(line: str) -> bool:
         "Overdue follow-ups",
         "Contacts to get back to",
         "Meeting logs to review",
+        "Asking for a job",
         "Follow-ups ignored after three reminders",
         "No activity in 30 days",
         "Invitations not accepted yet",

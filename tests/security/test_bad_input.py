@@ -120,9 +120,11 @@ def test_safe_next_keeps_a_local_path():
 def test_a_bad_next_in_a_form_goes_to_the_default(db, world, login, evil):
     c = login(world.client_a1.user)
     contact = factories.ContactFactory(client=world.client_a1, name="Dana Lee")
-    response = c.post(f"/p/alpha/client/contacts/{contact.id}/touch", data={"next": evil})
+    response = c.post(
+        f"/p/alpha/client/contacts/{contact.id}/touch", data={"kind": "email", "next": evil}
+    )
     assert response.status_code == 302
-    assert response.headers["Location"] == "/p/alpha/client/contacts/stale"
+    assert response.headers["Location"] == f"/p/alpha/client/contacts/{contact.id}"
 
 
 @pytest.mark.parametrize("evil", ["/\t/evil.example", "/ok\r\nX-Evil: 1", "//evil.example"])

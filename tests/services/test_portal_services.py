@@ -11,6 +11,8 @@ from coachhub.models import (
     GoalStatus,
     KeepInTouch,
     MeetingFormat,
+    Touch,
+    TouchKind,
     utcnow,
 )
 from coachhub.services import ServiceError, assignments, contacts, goals, health, meetings, reviews
@@ -142,9 +144,56 @@ def test_follow_up_rules(world):
 
 def test_touch_moves_stale_date(world):
     contact = contacts.add_contact(world.a, world.client_a1, name="Tim", cadence_days=7)
-    contacts.touch_contact(world.a, world.client_a1, contact)
+    touch = contacts.log_touch(world.a, world.client_a1, contact, "call", note="Quick catch-up")
+    assert (touch.kind, touch.touched_on, touch.note) == (
+        TouchKind.CALL,
+        _today(),
+        "Quick catch-up",
+    )
     assert contact.last_touched_on == _today()
     assert contact.touch_due_on == _today() + timedelta(days=7)
+    # An older touch does not move "last touched" back.
+    contacts.log_touch(world.a, world.client_a1, contact, "email", _today() - timedelta(days=3))
+    assert contact.last_touched_on == _today()
+    with pytest.raises(ServiceError):
+        contacts.log_touch(world.a, world.client_a1, contact, "pigeon")
+    with pytest.raises(ServiceError):
+        contacts.log_touch(world.a, world.coach_a1, contact, "email")  # the client's own
+
+
+def test_a_done_follow_up_is_a_touch_of_its_kind(world, db):
+    today = _today()
+    contact = contacts.add_contact(world.a, world.client_a1, name="Ana", cadence_days=30)
+    log = _meeting(
+        world,
+        contact,
+        met_on=today - timedelta(days=40),
+        follow_up_action="Send thank-you email",
+        follow_up_due_on=today - timedelta(days=38),
+    )
+    contacts.refresh_touch(contact, today)
+    assert contact.last_touched_on == today - timedelta(days=40)
+    assert contact.touch_due_on < today  # stale: the keep-in-touch cadence would nag
+    meetings.complete_follow_up(world.a, world.client_a1, log, today - timedelta(days=2))
+    assert contact.last_touched_on == today - timedelta(days=2)
+    assert contact.touch_due_on == today + timedelta(days=28)
+    touch = db.session.scalars(select(Touch).where(Touch.meeting_log_id == log.id)).one()
+    assert (touch.kind, touch.note) == (TouchKind.EMAIL, "Send thank-you email")
+
+
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [
+        ("Send thank-you email", TouchKind.EMAIL),
+        ("Call about the role", TouchKind.CALL),
+        ("Connect on LinkedIn", TouchKind.SOCIAL),
+        ("Text her the link", TouchKind.MESSAGE),
+        ("See him at the UX meetup", TouchKind.EVENT),
+        ("Read the annual report", TouchKind.OTHER),
+    ],
+)
+def test_a_follow_ups_kind_is_read_from_its_action(action, kind):
+    assert contacts.guess_touch_kind(action) == kind
 
 
 def test_review_and_thread(world):
@@ -240,3 +289,23 @@ def test_meetings_per_week(world):
     assert len(weeks) == 12
     assert sum(w.meetings for w in weeks) == 3
     assert weeks[-1].start == today - timedelta(days=today.weekday())
+
+
+def test_a_new_client_is_not_quiet_until_thirty_days_after_joining(world, db):
+    """Just after accepting the invitation nobody has had 30 days to go quiet."""
+    today = world.a.today()
+    newcomer = factories.client(world.a, world.coach_a1)
+    db.session.flush()
+
+    def quiet_ids():
+        rows = db.session.execute(health.needs_attention_query(world.a, world.coach_a1, today))
+        return {row.id for row in rows if row.quiet}
+
+    assert newcomer.id not in quiet_ids()
+    # A meeting from before they joined, logged on day one, does not make them quiet either.
+    contact = factories.ContactFactory(client=newcomer)
+    factories.MeetingLogFactory(client=newcomer, contact=contact, met_on=today - timedelta(days=90))
+    assert newcomer.id not in quiet_ids()
+    newcomer.created_at = utcnow() - timedelta(days=31)
+    db.session.flush()
+    assert newcomer.id in quiet_ids()
