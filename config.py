@@ -115,6 +115,10 @@ class Config:
     # Reminders go out from this local hour (practice timezone) on; unsubscribe links expire.
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
     UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_DAYS", "90"))
+    # The inbox: instant emails wait this long after a member's first unemailed event, so a
+    # burst is one email; the bell asks for its count this often (milliseconds).
+    INBOX_BATCH_SECONDS = int(os.environ.get("INBOX_BATCH_SECONDS", "300"))
+    INBOX_POLL_MS = int(os.environ.get("INBOX_POLL_MS", "30000"))
     # The page listing every queued email; never on in production.
     DEV_OUTBOX = _bool("DEV_OUTBOX", False)
 
