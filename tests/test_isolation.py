@@ -81,6 +81,8 @@ PARAMS = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_a1).id,
     "log_id": lambda w: _log(w.client_a1).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
+    # An inbox item of coach_a1 about client_a1: other coaches, clients and practices get 404.
+    "item_id": lambda w: factories.inbox_item(w.coach_a1, w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -91,6 +93,7 @@ PARAMS_B = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
     "log_id": lambda w: _log(w.client_b).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
+    "item_id": lambda w: factories.inbox_item(w.owner_b, w.client_b).id,
 }
 
 
