@@ -193,7 +193,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["money"] = formatting.money
 
     def inbox_unread() -> int:
-        """The bell's count, asked only by pages that show the bell (one query, once)."""
+        """The bell's count: read by the practice guard's own query (tenancy.load_membership);
+        elsewhere one query, only on pages that show the bell."""
         if "inbox_unread" not in g:
             from coachhub.services import inbox
 

@@ -53,9 +53,6 @@ def conversation(client: Membership, url_values: dict, form: MessageForm | None 
     before = bounded_id(request.args.get("before"))
     page, older = messages.conversation_page(g.practice, client, before)
     seen = messages.last_read(g.membership, client)
-    if page and before is None:
-        messages.mark_conversation_read(g.practice, g.membership, client, page[-1].id, known=seen)
-        db.session.commit()
     if form is None:
         form = MessageForm(formdata=None)
         ref_type, ref_id = request.args.get("about_type"), bounded_id(request.args.get("about_id"))
@@ -69,7 +66,7 @@ def conversation(client: Membership, url_values: dict, form: MessageForm | None 
             form.ref_type.data = form.ref_id.data = None
     portal = request.blueprint
     links = {m.id: _link(m.ref_type, m.ref_id) for m in page if m.ref_type and m.ref_id}
-    return render_template(
+    html = render_template(
         f"{portal}/messages/conversation.html",
         client=client,
         messages=page,
@@ -81,7 +78,12 @@ def conversation(client: Membership, url_values: dict, form: MessageForm | None 
         links=links,
         action=url_for(f"{portal}.post_message", **url_values),
         here=url_for(f"{portal}.conversation", **url_values),
-    ), status
+    )
+    if page and before is None and status == 200:
+        # Read once shown (after rendering: the commit would expire what the page shows).
+        messages.mark_conversation_read(g.practice, g.membership, client, page[-1].id, known=seen)
+        db.session.commit()
+    return html, status
 
 
 def _link(kind: str, oid: int) -> str:

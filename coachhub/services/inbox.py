@@ -221,6 +221,35 @@ def visible_for_recipient() -> tuple[ColumnElement[bool], object, object]:
     return condition, recipient, client
 
 
+def unread_count_of(recipient) -> ColumnElement[int]:
+    """The bell's count as a column correlated to `recipient` (the Membership entity of the
+    enclosing query): the guard's query carries it, so the bell costs no query of its own.
+    The same rule as `visible_items`."""
+    client = aliased(Membership)
+    return (
+        select(func.count(InboxItem.id))
+        .outerjoin(client, client.id == InboxItem.client_membership_id)
+        .where(
+            InboxItem.recipient_membership_id == recipient.id,
+            InboxItem.practice_id == recipient.practice_id,
+            InboxItem.read_at.is_(None),
+            or_(
+                InboxItem.client_membership_id.is_(None),
+                and_(
+                    client.status == MemberStatus.ACTIVE,
+                    or_(
+                        recipient.role == Role.OWNER,
+                        client.id == recipient.id,
+                        client.coach_membership_id == recipient.id,
+                    ),
+                ),
+            ),
+        )
+        .correlate(recipient)
+        .scalar_subquery()
+    )
+
+
 def inbox_query(practice: Practice, viewer: Membership, *, unread_only: bool = False) -> Select:
     query = visible_items(practice, viewer)
     if unread_only:

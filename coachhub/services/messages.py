@@ -6,7 +6,7 @@ message may point at one of the client's meeting logs, goals or check-ins; the i
 checked against that client. `ConversationRead` keeps how far each member has read.
 """
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -156,38 +156,36 @@ def mark_conversation_read(
     """The viewer has read `client`'s conversation up to message `upto_id`; their message
     items about it leave the unread count. `known` is their marker when already loaded."""
     current = last_read(viewer, client) if known < 0 else known
-    if upto_id > current:
-        row = (
-            db.session.scalar(
-                select(ConversationRead).where(
-                    ConversationRead.membership_id == viewer.id,
-                    ConversationRead.client_membership_id == client.id,
-                )
-            )
-            if current
-            else None
+    mine = (
+        ConversationRead.membership_id == viewer.id,
+        ConversationRead.client_membership_id == client.id,
+    )
+    if current and upto_id > current:
+        db.session.execute(
+            update(ConversationRead)
+            .where(*mine, ConversationRead.last_read_message_id < upto_id)
+            .values(last_read_message_id=upto_id)
+            .execution_options(synchronize_session=False)
         )
-        if row is None:
-            try:
-                with db.session.begin_nested():
-                    db.session.add(
-                        ConversationRead(
-                            practice_id=practice.id,
-                            membership_id=viewer.id,
-                            client_membership_id=client.id,
-                            last_read_message_id=upto_id,
-                        )
-                    )
-            except IntegrityError:
-                row = db.session.scalar(
-                    select(ConversationRead).where(
-                        ConversationRead.membership_id == viewer.id,
-                        ConversationRead.client_membership_id == client.id,
+    elif upto_id > current:
+        try:
+            # A savepoint: a second tab that marked it first must not spoil the request.
+            with db.session.begin_nested():
+                db.session.add(
+                    ConversationRead(
+                        practice_id=practice.id,
+                        membership_id=viewer.id,
+                        client_membership_id=client.id,
+                        last_read_message_id=upto_id,
                     )
                 )
-        if row is not None:
-            row.last_read_message_id = max(row.last_read_message_id, upto_id)
-        db.session.flush()
+        except IntegrityError:
+            db.session.execute(
+                update(ConversationRead)
+                .where(*mine, ConversationRead.last_read_message_id < upto_id)
+                .values(last_read_message_id=upto_id)
+                .execution_options(synchronize_session=False)
+            )
     mark_all_read(practice, viewer, event="message_posted", client_membership_id=client.id)
 
 

@@ -51,9 +51,12 @@ def test_a_burst_of_messages_is_one_email_after_five_minutes(world):
         traveller.shift(timedelta(minutes=2))
         assert queue_instant_emails() == 1
     assert len(_emails(world.client_a1.user.email)) == 2
-    assert db.session.scalar(
-        select(func.count()).select_from(InboxItem).where(InboxItem.email_state == "pending")
-    ) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(InboxItem).where(InboxItem.email_state == "pending")
+        )
+        == 0
+    )
 
 
 def test_different_events_share_the_email_each_with_its_unsubscribe_link(world, client):
@@ -69,12 +72,14 @@ def test_different_events_share_the_email_each_with_its_unsubscribe_link(world, 
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     # the one-click link of the header switches that event's email off
     one_click = email.headers["List-Unsubscribe"].strip("<>").split("://", 1)[1]
-    response = client.post(one_click[one_click.index("/"):], data={"List-Unsubscribe": "One-Click"})
+    response = client.post(
+        one_click[one_click.index("/") :], data={"List-Unsubscribe": "One-Click"}
+    )
     assert response.status_code == 200
     from coachhub.notifications.events import EVENTS, event_kind
     from coachhub.notifications.preferences import load_modes
 
-    modes = load_modes([world.client_a1], event_kind(EVENTS.get(email.kind[len("inbox_"):])))
+    modes = load_modes([world.client_a1], event_kind(EVENTS.get(email.kind[len("inbox_") :])))
     assert modes[world.client_a1.id] == "off"
     # and the link in the body opens the confirmation page
     assert client.get(link_path(email.body_text, "unsubscribe")).status_code == 200
@@ -122,8 +127,9 @@ def test_two_workers_at_once_send_one_email_per_member(committing_app):  # noqa:
         long_ago = utcnow() - timedelta(minutes=10)
         for c in clients:
             for n in range(5):
-                factories.inbox_item(c, c, email_state="pending", created_at=long_ago,
-                                     event_key=f"burst:{c.id}:{n}")
+                factories.inbox_item(
+                    c, c, email_state="pending", created_at=long_ago, event_key=f"burst:{c.id}:{n}"
+                )
         emails = [c.user.email for c in clients]
     start = threading.Barrier(2)
     results, errors = [], []
@@ -170,8 +176,14 @@ def test_the_same_event_raised_twice_at_once_is_one_item(committing_app):  # noq
                 client_m = db.session.get(Membership, ids[2])
                 row = db.session.get(MeetingLog, ids[3])
                 start.wait()
-                inbox.notify(practice, "review_posted", actor=coach, client=client_m, obj=row,
-                             summary="Reviewed")
+                inbox.notify(
+                    practice,
+                    "review_posted",
+                    actor=coach,
+                    client=client_m,
+                    obj=row,
+                    summary="Reviewed",
+                )
                 db.session.commit()
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
