@@ -55,9 +55,19 @@ class Config:
     # The same write from the same member again within this many seconds is a double submit.
     IDEMPOTENCY_WINDOW_SECONDS = int(os.environ.get("IDEMPOTENCY_WINDOW_SECONDS", "30"))
     # Exempt: logging out, and billing's requests, which Stripe's idempotency keys already
-    # make safe to repeat (a double click must still land on Checkout or the portal).
+    # make safe to repeat (a double click must still land on Checkout or the portal), and
+    # marking the inbox read, which is the same whether done once or twice.
     IDEMPOTENCY_EXEMPT_ENDPOINTS = frozenset(
-        {"auth.logout", "billing.subscribe", "billing.portal", "billing.change_seats"}
+        {
+            "auth.logout",
+            "billing.subscribe",
+            "billing.portal",
+            "billing.change_seats",
+            "coach.inbox_mark_all_read",
+            "client.inbox_mark_all_read",
+            "coach.inbox_mark_read",
+            "client.inbox_mark_read",
+        }
     )
     # SQLite (development): how long a write waits for another one's lock, in milliseconds.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
