@@ -55,9 +55,19 @@ class Config:
     # The same write from the same member again within this many seconds is a double submit.
     IDEMPOTENCY_WINDOW_SECONDS = int(os.environ.get("IDEMPOTENCY_WINDOW_SECONDS", "30"))
     # Exempt: logging out, and billing's requests, which Stripe's idempotency keys already
-    # make safe to repeat (a double click must still land on Checkout or the portal).
+    # make safe to repeat (a double click must still land on Checkout or the portal), and
+    # marking the inbox read, which is the same whether done once or twice.
     IDEMPOTENCY_EXEMPT_ENDPOINTS = frozenset(
-        {"auth.logout", "billing.subscribe", "billing.portal", "billing.change_seats"}
+        {
+            "auth.logout",
+            "billing.subscribe",
+            "billing.portal",
+            "billing.change_seats",
+            "coach.inbox_mark_all_read",
+            "client.inbox_mark_all_read",
+            "coach.inbox_mark_read",
+            "client.inbox_mark_read",
+        }
     )
     # SQLite (development): how long a write waits for another one's lock, in milliseconds.
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "15000"))
@@ -115,6 +125,10 @@ class Config:
     # Reminders go out from this local hour (practice timezone) on; unsubscribe links expire.
     REMINDER_HOUR = int(os.environ.get("REMINDER_HOUR", "8"))
     UNSUBSCRIBE_LINK_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_DAYS", "90"))
+    # The inbox: instant emails wait this long after a member's first unemailed event, so a
+    # burst is one email; the bell asks for its count this often (milliseconds).
+    INBOX_BATCH_SECONDS = int(os.environ.get("INBOX_BATCH_SECONDS", "300"))
+    INBOX_POLL_MS = int(os.environ.get("INBOX_POLL_MS", "30000"))
     # The page listing every queued email; never on in production.
     DEV_OUTBOX = _bool("DEV_OUTBOX", False)
 

@@ -192,12 +192,22 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["humandelta"] = formatting.humandelta
     app.jinja_env.filters["money"] = formatting.money
 
+    def inbox_unread() -> int:
+        """The bell's count: read by the practice guard's own query (tenancy.load_membership);
+        elsewhere one query, only on pages that show the bell."""
+        if "inbox_unread" not in g:
+            from coachhub.services import inbox
+
+            g.inbox_unread = inbox.unread_count(g.practice, g.membership)
+        return g.inbox_unread
+
     @app.context_processor
     def inject_tenant():
         return {
             "practice": g.get("practice"),
             "membership": g.get("membership"),
             "access": g.get("access"),
+            "inbox_unread": inbox_unread,
         }
 
 

@@ -13,7 +13,7 @@ from coachhub.billing.cli import billing_cli
 from coachhub.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
 from coachhub.extensions import db
 from coachhub.models import Practice, utcnow
-from coachhub.notifications import delivery
+from coachhub.notifications import delivery, instant
 from coachhub.notifications.due import ReminderRun, send_reminders_for_practice
 
 log = logging.getLogger(__name__)
@@ -56,9 +56,10 @@ def seed_demo(if_empty: bool, logins_only: bool) -> None:
 @click.option("--loop", is_flag=True, help="Keep running as a worker (stop with SIGTERM/Ctrl-C).")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
 def send_outbox(limit: int, loop: bool, interval: float) -> None:
-    """Deliver due emails (SMTP when MAIL_SERVER is set, otherwise log them), with retries."""
+    """Deliver due emails (SMTP when MAIL_SERVER is set, otherwise log them), with retries;
+    batches instant inbox emails first."""
     if not loop:
-        sent, failed = delivery.deliver_pending(limit)
+        sent, failed = _outbox_pass(limit)
         click.echo(f"sent {sent}, failed {failed}")
         return
     stopping = []
@@ -67,7 +68,7 @@ def send_outbox(limit: int, loop: bool, interval: float) -> None:
     try:
         while not stopping:
             try:
-                sent, failed = delivery.deliver_pending(limit)
+                sent, failed = _outbox_pass(limit)
             except Exception:
                 # The database may be away for a moment; the next pass tries again.
                 db.session.rollback()
@@ -84,6 +85,13 @@ def send_outbox(limit: int, loop: bool, interval: float) -> None:
     finally:
         signal.signal(signal.SIGTERM, previous)
     click.echo("outbox worker stopped")
+
+
+def _outbox_pass(limit: int) -> delivery.DeliveryRun:
+    """One pass of the worker: inbox events whose batch window is over become emails,
+    then everything due is delivered."""
+    instant.queue_instant_emails()
+    return delivery.deliver_pending(limit)
 
 
 @click.command("send-reminders")

@@ -6,6 +6,7 @@ import email_validator
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     PasswordField,
     RadioField,
@@ -143,6 +144,18 @@ class CommentForm(FlaskForm):
         validators=[DataRequired(message="Write a reply first."), Length(max=2000)],
         render_kw={"rows": 3},
     )
+
+
+class MessageForm(FlaskForm):
+    """A message in a client's conversation; may point at a log, goal or check-in."""
+
+    body = TextAreaField(
+        "Message",
+        validators=[DataRequired(message="Write a message first."), Length(max=5000)],
+        render_kw={"rows": 3},
+    )
+    ref_type = HiddenField()
+    ref_id = HiddenField(filters=[bounded_id])
 
 
 def attach_error(form: FlaskForm, error, default: str) -> None:

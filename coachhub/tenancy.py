@@ -21,6 +21,7 @@ from sqlalchemy import Select, select
 from coachhub.billing.access import access_for, refuse_if_read_only
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role
+from coachhub.services.inbox import unread_count_of
 
 M = TypeVar("M")
 
@@ -73,7 +74,8 @@ def practice_blueprint(
 def load_membership(slug: str | None) -> Membership:
     """Set g.practice and g.membership for the current user, or 404."""
     row = db.session.execute(
-        select(Practice, Membership)
+        # The bell's unread count rides along: no query of its own on any page.
+        select(Practice, Membership, unread_count_of(Membership))
         .join(Membership, Membership.practice_id == Practice.id)
         .where(
             Practice.slug == slug,
@@ -83,7 +85,7 @@ def load_membership(slug: str | None) -> Membership:
     ).first()
     if row is None:
         abort(404)
-    g.practice, g.membership = row
+    g.practice, g.membership, g.inbox_unread = row
     return g.membership
 
 

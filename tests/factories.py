@@ -13,12 +13,14 @@ from coachhub.models import (
     Contact,
     GoalFocus,
     GoalStatus,
+    InboxItem,
     Invitation,
     KeepInTouch,
     LogComment,
     MeetingFormat,
     MeetingLog,
     Membership,
+    Message,
     NetworkingGoal,
     Practice,
     Review,
@@ -185,6 +187,40 @@ class CheckinFactory(Base):
     follow_ups_on_time = 1
     pulse = 66
     submitted_at = factory.LazyFunction(utcnow)
+
+
+def inbox_item(
+    recipient: Membership, client: Membership | None, event: str = "message_posted", **kw
+) -> InboxItem:
+    """An unread inbox item of `recipient` about `client` (a conversation by default)."""
+    item = InboxItem(
+        practice_id=recipient.practice_id,
+        recipient_membership_id=recipient.id,
+        client_membership_id=client.id if client else None,
+        event=event,
+        event_key=kw.pop("event_key", f"test:{utcnow().timestamp()}:{new_token()[0][:8]}"),
+        object_type=kw.pop("object_type", "conversation"),
+        object_id=kw.pop("object_id", client.id if client else recipient.id),
+        summary=kw.pop("summary", "Something happened"),
+        created_at=kw.pop("created_at", utcnow()),
+        **kw,
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def message(client: Membership, author: Membership, body: str = "Hello", **kw) -> Message:
+    row = Message(
+        practice_id=client.practice_id,
+        client_membership_id=client.id,
+        author_membership_id=author.id,
+        body=body,
+        **kw,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 def owner(practice: Practice, **kw) -> Membership:

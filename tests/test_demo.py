@@ -69,3 +69,25 @@ def test_the_demo_shows_the_method(db, login):
         .get_data(as_text=True)
     )
     assert 'data-testid="maintenance"' in placed
+
+
+def test_the_demo_has_a_conversation_and_unread_inbox_items(db, login):
+    from coachhub.models import InboxItem, Message
+
+    build_demo()
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 3
+    # seeded history is not news: only the few items of the demo's inbox
+    assert db.session.scalar(select(func.count()).select_from(InboxItem)) == 4
+    assert set(db.session.scalars(select(InboxItem.email_state))) == {"none"}
+    kim = login(
+        db.session.scalar(select(User).where(User.email == "client@demo.test")), "demo-password"
+    )
+    inbox_page = kim.get("/p/demo/client/inbox").get_data(as_text=True)
+    assert inbox_page.count('data-testid="inbox-item"') == 2
+    conversation = kim.get("/p/demo/client/messages").get_data(as_text=True)
+    assert conversation.count('data-testid="message"') == 3 and "About: <a" in conversation
+    carlos = login(
+        db.session.scalar(select(User).where(User.email == "coach@demo.test")), "demo-password"
+    )
+    assert carlos.get("/p/demo/coach/inbox/unread.json").get_json() == {"unread": 2}

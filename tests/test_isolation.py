@@ -81,6 +81,8 @@ PARAMS = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_a1).id,
     "log_id": lambda w: _log(w.client_a1).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
+    # An inbox item of coach_a1 about client_a1: other coaches, clients and practices get 404.
+    "item_id": lambda w: factories.inbox_item(w.coach_a1, w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -91,6 +93,7 @@ PARAMS_B = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
     "log_id": lambda w: _log(w.client_b).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
+    "item_id": lambda w: factories.inbox_item(w.owner_b, w.client_b).id,
 }
 
 
@@ -270,3 +273,35 @@ def test_two_practices_signed_up_side_by_side_see_nothing_of_each_other(app, db,
         assert f"client{other_n}@signup.test" not in page
     rows = db.session.execute(text("SELECT count(*) FROM practice")).scalar()
     assert rows == 2
+
+
+def test_unread_counts_and_conversations_show_only_what_the_member_may_see(world, login):
+    """The bell's count, the inbox and a conversation, for every member of both practices."""
+    factories.inbox_item(world.coach_a1, world.client_a1, summary="For coach one")
+    factories.inbox_item(world.client_a1, world.client_a1, summary="For client one")
+    factories.inbox_item(world.owner_b, world.client_b, summary="For owner B")
+    # an item of coach_a1 about a client now coached by coach_a2 is hidden even from coach_a1
+    factories.inbox_item(world.coach_a1, world.client_a2, summary="Not theirs any more")
+    factories.message(world.client_a1, world.coach_a1, "Private to client one")
+    expected = {
+        "coach_a1": ("coach", 1),
+        "coach_a2": ("coach", 0),
+        "owner_a": ("coach", 0),
+        "client_a1": ("client", 1),
+        "client_a2": ("client", 0),
+        "owner_b": ("coach", 1),
+        "client_b": ("client", 0),
+    }
+    for name, (area, count) in expected.items():
+        member = getattr(world, name)
+        slug = "alpha" if member.practice_id == world.a.id else "beta"
+        c = login(member.user)
+        assert c.get(f"/p/{slug}/{area}/inbox/unread.json").get_json() == {"unread": count}, name
+        page = c.get(f"/p/{slug}/{area}/inbox").get_data(as_text=True)
+        assert page.count('data-testid="inbox-item"') == count, name
+        assert "Not theirs any more" not in page
+    for name in ("client_a2", "client_b"):
+        member = getattr(world, name)
+        slug = "alpha" if member.practice_id == world.a.id else "beta"
+        page = login(member.user).get(f"/p/{slug}/client/messages").get_data(as_text=True)
+        assert "Private to client one" not in page, name

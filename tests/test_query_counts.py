@@ -57,6 +57,11 @@ class Data:
             )
             factories.GoalFactory(client=other)
             factories.LogCommentFactory(log_row=other_log)
+            # the inbox and the conversation grow too (items about other clients included)
+            factories.inbox_item(w.client_a1, w.client_a1)
+            factories.inbox_item(w.coach_a1, w.client_a1 if i % 2 else other)
+            factories.inbox_item(w.owner_a, other)
+            factories.message(w.client_a1, w.coach_a1 if i % 2 else w.client_a1, f"Note {i}")
 
 
 CLIENT_PAGES = [
@@ -80,6 +85,10 @@ CLIENT_PAGES = [
     "/follow-ups?show=done",
     "/export.json",
     "/export.zip",
+    "/inbox",
+    "/inbox?show=unread",
+    "/inbox/unread.json",
+    "/messages",
 ]
 COACH_PAGES = [
     "/",
@@ -94,6 +103,8 @@ COACH_PAGES = [
     "/reviews?show=weak",
     "/meetings/{log}",
     "/goals/{goal}/edit",
+    "/inbox",
+    "/clients/{client}/messages",
 ]
 OWNER_PAGES = [
     "/",
@@ -104,6 +115,8 @@ OWNER_PAGES = [
     "/audit",
     "/audit?action=member.signed_in",
     "/audit.csv",
+    "/inbox",
+    "/clients/{client}/messages",
 ]
 
 MEASURED: dict[str, tuple[int, int]] = {}
@@ -113,6 +126,9 @@ def _measure(c, url, count_queries) -> int:
     with count_queries() as counter:
         response = c.get(url)
     assert response.status_code == 200, url
+    # The bell: its count rides on the guard's query, so no page pays a query for it.
+    bell = [s for s in counter.statements if "inbox_item" in s and "FROM practice" in s]
+    assert len(bell) == 1, f"{url}: the guard's query should carry the bell's count"
     return counter.count
 
 
@@ -135,3 +151,73 @@ def test_query_count_does_not_grow(world, login, count_queries, who, area, path)
     print(f"QUERIES {who:9} {url:45} small={small} large={large}")
     assert small == large, f"{url}: {small} queries with 1× data, {large} with 10×"
     assert large <= BUDGET, f"{url}: {large} queries, budget {BUDGET}"
+
+
+def test_the_bell_adds_no_query_of_its_own(world, login, count_queries, app):
+    """The same page with the bell's count folded into the guard and without any bell."""
+    c = login(world.client_a1.user)
+    factories.inbox_item(world.client_a1, world.client_a1)
+    with count_queries() as with_bell:
+        page = c.get("/p/alpha/client/goals").get_data(as_text=True)
+    assert 'data-testid="bell-count"' in page and ">1<" in page
+    guard = [s for s in with_bell.statements if "FROM practice" in s and "inbox_item" in s]
+    assert len(guard) == 1
+    print(f"QUERIES client goals page with the bell: {with_bell.count}")
+
+
+def test_a_conversation_of_1000_messages_and_an_inbox_of_1000_items(
+    world, login, count_queries, db
+):
+    from coachhub.models import InboxItem, Message, utcnow
+
+    now = utcnow()
+    db.session.execute(
+        Message.__table__.insert(),
+        [
+            dict(
+                practice_id=world.a.id,
+                client_membership_id=world.client_a1.id,
+                author_membership_id=(world.client_a1 if n % 2 else world.coach_a1).id,
+                body=f"Message {n}",
+                ref_label="",
+                created_at=now,
+            )
+            for n in range(1000)
+        ],
+    )
+    db.session.execute(
+        InboxItem.__table__.insert(),
+        [
+            dict(
+                practice_id=world.a.id,
+                recipient_membership_id=who.id,
+                client_membership_id=world.client_a1.id,
+                event="message_posted",
+                event_key=f"bulk:{who.id}:{n}",
+                object_type="conversation",
+                object_id=world.client_a1.id,
+                summary=f"Item {n}",
+                created_at=now,
+                email_state="none",
+            )
+            for n in range(1000)
+            for who in (world.client_a1, world.coach_a1)
+        ],
+    )
+    db.session.commit()
+    pages = [
+        (world.client_a1, "/p/alpha/client/messages"),
+        (world.client_a1, "/p/alpha/client/messages?before=500"),
+        (world.client_a1, "/p/alpha/client/inbox"),
+        (world.client_a1, "/p/alpha/client/inbox?page=20"),
+        (world.coach_a1, f"/p/alpha/coach/clients/{world.client_a1.id}/messages"),
+        (world.coach_a1, "/p/alpha/coach/inbox"),
+    ]
+    for who, url in pages:
+        c = login(who.user)
+        with count_queries() as counter:
+            response = c.get(url)
+        assert response.status_code == 200
+        assert response.get_data(as_text=True).count('data-testid="message"') in (0, 50)
+        print(f"QUERIES 1000 rows {url:45} {counter.count}")
+        assert counter.count <= 12, f"{url}: {counter.count} queries"

@@ -9,6 +9,7 @@ One module per feature; each attaches its pages to `bp`:
     follow_ups    open and done follow-ups, marking one done
     checkins      my career check-ins and recording a landing
     export        everything I own, as JSON or CSV files in a zip
+    messages      my conversation with my coach (and the owner)
     forms.py      the forms of these pages
 
 Email preferences and the calendar page come from `coachhub.notifications.member_pages`.
@@ -21,12 +22,15 @@ from flask import Flask, abort, flash, redirect, render_template, request
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.models import Role
+from coachhub.notifications.inbox_pages import add_inbox_routes
 from coachhub.notifications.member_pages import add_member_routes
 from coachhub.tenancy import practice_blueprint
 
 bp = practice_blueprint("client", __name__, "client", [Role.CLIENT])
 # /notifications (email preferences) and /calendar (private feed), shared with the coach portal.
 add_member_routes(bp)
+# /inbox (the bell's list), its unread count and marking read, shared likewise.
+add_inbox_routes(bp)
 
 
 def init_app(app: Flask) -> None:
@@ -39,6 +43,7 @@ def init_app(app: Flask) -> None:
         follow_ups,
         goals,
         meetings,
+        messages,
     )
 
     app.register_blueprint(bp)

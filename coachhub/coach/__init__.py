@@ -9,6 +9,7 @@ One module per feature; each attaches its pages to `bp`:
     careers       a client's career (landing, cadence, at-risk flag), check-in review, the
                   owner's check-ins overview
     invitations   invite coaches and clients, resend, revoke
+    messages      a client's conversation with their coach and the owner
     team          the owner's coaches: list, archive, restore
     settings      the owner's practice settings
     forms.py      the forms of these pages
@@ -24,6 +25,7 @@ from sqlalchemy.orm import joinedload
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.models import COACHING_ROLES, Membership, Role
+from coachhub.notifications.inbox_pages import add_inbox_routes
 from coachhub.notifications.member_pages import add_member_routes
 from coachhub.services import ServiceError
 from coachhub.tenancy import get_scoped_or_404, practice_blueprint
@@ -31,6 +33,8 @@ from coachhub.tenancy import get_scoped_or_404, practice_blueprint
 bp = practice_blueprint("coach", __name__, "coach", COACHING_ROLES)
 # /notifications (email preferences) and /calendar (private feed), shared with the client portal.
 add_member_routes(bp)
+# /inbox (the bell's list), its unread count and marking read, shared likewise.
+add_inbox_routes(bp)
 
 
 def init_app(app: Flask) -> None:
@@ -42,6 +46,7 @@ def init_app(app: Flask) -> None:
         dashboard,
         goals,
         invitations,
+        messages,
         reviews,
         settings,
         team,

@@ -4,10 +4,12 @@ clients at different stages, written through the services as a real user would."
 from datetime import timedelta
 
 from coachhub.demo.checkins import seed_checkins
+from coachhub.demo.inbox import seed_inbox
 from coachhub.demo.networking import seed_job_ask, seed_networking, seed_one_sided_contact
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
+from coachhub.services import inbox
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 -- documented dev-only demo login
 DEMO_LOGINS = [
@@ -56,6 +58,13 @@ def build_demo() -> Practice:
     kai = member("client2@demo.test", Role.CLIENT, coach2)
     priya = member("client3@demo.test", Role.CLIENT, coach)
     tom = member("client4@demo.test", Role.CLIENT, owner)
+    with inbox.muted():  # months of history are not news; seed_inbox adds what is
+        _seed_history(practice, owner, coach, coach2, kim, kai, priya, tom)
+    seed_inbox(practice, kim, coach)
+    return practice
+
+
+def _seed_history(practice, owner, coach, coach2, kim, kai, priya, tom) -> None:
     # Several clients at different stages: busy, just starting, gone quiet, well advanced.
     seed_networking(practice, kim, coach, weeks=12, meetings=16, seed=1)
     seed_one_sided_contact(practice, kim)
@@ -81,4 +90,3 @@ def build_demo() -> Practice:
         ratings=[(4, 4, 4), (3, 3, 3), (2, 2, 2)],
         late_days=20,
     )
-    return practice

@@ -22,6 +22,7 @@ from coachhub.models.contact import (
 )
 from coachhub.models.email import EmailStatus, OutboundEmail
 from coachhub.models.goal import GoalFocus, GoalStatus, NetworkingGoal
+from coachhub.models.inbox import ConversationRead, InboxItem, Message
 from coachhub.models.invitation import Invitation, ReplacedInvitationLink
 from coachhub.models.meeting import (
     Approach,
@@ -53,6 +54,9 @@ __all__ = [
     "EmailStatus",
     "CoachAssignment",
     "Contact",
+    "ConversationRead",
+    "InboxItem",
+    "Message",
     "Touch",
     "LedgerDirection",
     "LedgerEntry",

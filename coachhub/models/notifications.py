@@ -20,6 +20,8 @@ class NotificationPreference(TenantMixin, TimestampMixin, db.Model):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     # Weekly kinds only: 0 = Monday ... 6 = Sunday, in the practice's timezone.
     weekday: Mapped[int | None] = mapped_column(Integer)
+    # Event kinds only (the inbox): "instant", "digest" or "off"; None means the default.
+    mode: Mapped[str | None] = mapped_column(String(16))
 
     __table_args__ = (UniqueConstraint("membership_id", "kind"),)
 

@@ -14,6 +14,9 @@
     beside them      kinds.py                 the optional emails a member can choose
                      preferences.py           each member's choices, signed unsubscribe links
                      calendar.py              the private calendar feed and its event providers
+                     events.py                the inbox's event types (instant, digest or off each)
+                     instant.py               instant inbox emails, batched per member (send-outbox)
+                     inbox_pages.py           the inbox page, marking read, the bell's count
                      routes.py                links that work without logging in (unsubscribe, feed)
                      member_pages.py, forms.py  the preferences and calendar pages of both portals
 
@@ -34,6 +37,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "coachhub.notifications.providers.checkins",
     "coachhub.notifications.providers.meetings",
     "coachhub.notifications.providers.invitations",
+    "coachhub.notifications.providers.inbox",
 )
 
 

@@ -19,6 +19,7 @@ TRANSACTIONAL = ("invitations", "password resets", "billing notices")
 class Cadence(enum.StrEnum):
     DAILY = "daily"  # at most one a day, on days with something to say
     WEEKLY = "weekly"  # once a week, on the member's chosen weekday
+    INSTANT = "instant"  # an event of the inbox (notifications/events.py): instant, digest or off
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class NotificationKind:
     default_enabled: bool = True
     default_weekday: int = 0  # weekly kinds: Monday
     order: int = 0
+    # Instant kinds (inbox events): "instant", "digest" or "off" when the member never chose.
+    default_mode: str = "instant"
 
     def applies_to(self, membership: Membership) -> bool:
         return membership.role in self.roles

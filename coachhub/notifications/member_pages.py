@@ -10,9 +10,15 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
 from coachhub.notifications import calendar as calendar_service
+from coachhub.notifications.events import MODE_LABELS, MODES
 from coachhub.notifications.forms import preferences_form
 from coachhub.notifications.kinds import TRANSACTIONAL
-from coachhub.notifications.preferences import preferences_for, update_preferences
+from coachhub.notifications.preferences import (
+    event_preferences_for,
+    preferences_for,
+    set_mode,
+    update_preferences,
+)
 from coachhub.services import ServiceError
 from coachhub.urls import external_url
 
@@ -39,6 +45,8 @@ def _here(name: str) -> str:
 
 def preferences_page():
     preferences = preferences_for(g.membership)
+    event_preferences = event_preferences_for(g.membership)
+    event_errors = set()
     form = preferences_form(preferences, request.form if request.method == "POST" else None)
     if form.validate_on_submit():
         choices = {}
@@ -48,9 +56,18 @@ def preferences_page():
             choices[key] = (form[key].data, weekday_field.data if weekday_field else None)
         try:
             update_preferences(g.practice, g.membership, choices)
+            for preference in event_preferences:
+                # A select left out of the POST keeps its choice; an unknown value is refused.
+                mode = request.form.get(preference.kind.key)
+                if mode is not None and mode != preference.mode:
+                    set_mode(g.membership, preference.kind, mode)
         except ServiceError as error:
+            db.session.rollback()  # nothing half saved
             if error.field in form:
                 form[error.field].errors.append(error.message)
+            elif error.field:
+                event_errors.add(error.field)
+                flash(error.message, "danger")
             else:
                 flash(error.message, "danger")
         else:
@@ -62,6 +79,10 @@ def preferences_page():
         layout=_layout(),
         form=form,
         preferences=preferences,
+        event_preferences=event_preferences,
+        event_errors=event_errors,
+        modes=MODES,
+        mode_labels=MODE_LABELS,
         transactional=TRANSACTIONAL,
         calendar_url=_here("calendar"),
     )

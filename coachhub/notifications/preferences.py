@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from coachhub.extensions import db
 from coachhub.models import Membership, NotificationPreference, Practice
+from coachhub.notifications.events import EVENT_KINDS, event_kinds_for
 from coachhub.notifications.kinds import (
     KINDS,
     WEEKDAYS,
@@ -31,6 +32,8 @@ class Preference:
     kind: NotificationKind
     enabled: bool
     weekday: int | None = None
+    # Instant kinds (inbox events): "instant", "digest" or "off".
+    mode: str | None = None
 
     @property
     def weekday_name(self) -> str:
@@ -38,6 +41,14 @@ class Preference:
 
 
 def _effective(kind: NotificationKind, row: NotificationPreference | None) -> Preference:
+    if kind.cadence == Cadence.INSTANT:
+        if row is None:
+            mode = kind.default_mode
+        elif not row.enabled:
+            mode = "off"
+        else:
+            mode = row.mode or kind.default_mode
+        return Preference(kind, mode != "off", None, mode)
     weekly = kind.cadence == Cadence.WEEKLY
     if row is None:
         return Preference(kind, kind.default_enabled, kind.default_weekday if weekly else None)
@@ -75,6 +86,44 @@ def load_preferences(
         )
     }
     return {m.id: _effective(kind, rows.get(m.id)) for m in members}
+
+
+def load_modes(memberships: Iterable[Membership], kind: NotificationKind) -> dict[int, str]:
+    """Instant kinds: each member's mode ("instant", "digest", "off") in one query."""
+    members = list(memberships)
+    found = load_preferences(members, kind)
+    return {m.id: (found[m.id].mode if m.id in found else "off") or "off" for m in members}
+
+
+def event_preferences_for(membership: Membership) -> list[Preference]:
+    """The member's choice for every inbox event their role hears of (one query)."""
+    kinds = event_kinds_for(membership)
+    rows = {
+        row.kind: row
+        for row in db.session.scalars(
+            select(NotificationPreference).where(
+                NotificationPreference.membership_id == membership.id,
+                NotificationPreference.kind.in_([k.key for k in kinds]),
+            )
+        )
+    }
+    return [_effective(kind, rows.get(kind.key)) for kind in kinds]
+
+
+def set_mode(membership: Membership, kind: NotificationKind, mode: str) -> NotificationPreference:
+    """Instant kinds: store "instant", "digest" or "off" for `membership`; flushes."""
+    if kind.cadence != Cadence.INSTANT or mode not in ("instant", "digest", "off"):
+        raise ServiceError("Choose instant, digest or off.", kind.key)
+    row = set_preference(membership, kind, mode != "off")
+    if mode != "off":
+        row.mode = mode
+    db.session.flush()
+    return row
+
+
+def find_kind(key: str) -> NotificationKind | None:
+    """A kind of optional email or of inbox event, by key (unsubscribe links carry either)."""
+    return KINDS.get(key) or EVENT_KINDS.get(key)
 
 
 def wants(membership: Membership, kind: NotificationKind) -> bool:
@@ -152,7 +201,7 @@ def read_unsubscribe_token(token: str) -> tuple[Membership, NotificationKind]:
     if not isinstance(data, dict):
         raise InvalidLink(expired=False)
     membership = db.session.get(Membership, data.get("m"))
-    kind = KINDS.get(str(data.get("k")))
+    kind = find_kind(str(data.get("k")))
     if membership is None or kind is None or not kind.applies_to(membership):
         raise InvalidLink(expired=False)
     return membership, kind

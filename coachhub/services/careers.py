@@ -26,6 +26,7 @@ from coachhub.models import (
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
 from coachhub.services.goals import require_coach_of
+from coachhub.services.inbox import notify
 
 CADENCE_MONTHS = {Cadence.MONTHLY: 1, Cadence.QUARTERLY: 3}
 CADENCE_DAYS = {Cadence.WEEKLY: 7, Cadence.FORTNIGHTLY: 14}
@@ -234,6 +235,15 @@ def set_flag(practice: Practice, actor: Membership, client: Membership, reason: 
     career.flagged_by_membership_id = actor.id
     db.session.flush()
     record(practice, actor.user, "career.flagged", career, reason=reason)
+    notify(
+        practice,
+        "at_risk_flagged",
+        actor=actor,
+        client=client,
+        obj=career,
+        summary=f"{actor.user.name} flagged {client.user.name} at risk: {reason}",
+        once_per=career.flagged_at.isoformat(),
+    )
 
 
 def clear_flag(practice: Practice, actor: Membership, client: Membership) -> None:

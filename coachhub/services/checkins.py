@@ -26,6 +26,7 @@ from coachhub.services import ServiceError
 from coachhub.services.audit import record
 from coachhub.services.careers import DUE_SOON_DAYS, career_of, next_due_after, period_for
 from coachhub.services.goals import require_coach_of
+from coachhub.services.inbox import notify
 from coachhub.services.pulse import Pulse, PulseInputs, pulse_score
 
 RATINGS = ("rating_pulse", "rating_realism", "rating_security")
@@ -207,6 +208,14 @@ def save_checkin(
         if was_draft:
             checkin.submitted_at = utcnow()
             _advance(practice, checkin)
+            notify(
+                practice,
+                "checkin_submitted",
+                actor=actor,
+                client=checkin.client,
+                obj=checkin,
+                summary=f"{actor.user.name} submitted a check-in",
+            )
     db.session.flush()
     action = "submitted" if submit and checkin.submitted_at else "saved"
     record(practice, actor.user, f"checkin.{action}", checkin, pulse=checkin.pulse)
@@ -233,6 +242,14 @@ def review_checkin(practice: Practice, actor: Membership, checkin: Checkin, comm
     checkin.reviewed_at = utcnow()
     checkin.reviewer_membership_id = actor.id
     record(practice, actor.user, "checkin.reviewed", checkin)
+    notify(
+        practice,
+        "checkin_reviewed",
+        actor=actor,
+        client=checkin.client,
+        obj=checkin,
+        summary=f"{actor.user.name} reviewed your check-in",
+    )
 
 
 TREND_POINTS = 24

@@ -17,10 +17,10 @@ from coachhub.models import (
     MeetingLog,
     Membership,
     NetworkingGoal,
-    Review,
     StageChange,
     Touch,
 )
+from coachhub.services.messages import message_rows
 from coachhub.spreadsheets import csv_text
 
 GOAL_COLUMNS = (
@@ -98,6 +98,7 @@ LEDGER_COLUMNS = (
     "id", "contact_id", "direction", "kind", "description", "happened_on", "meeting_log_id",
 )  # fmt: skip
 TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
+MESSAGE_COLUMNS = ("id", "author", "body", "ref_type", "ref_id", "ref_label", "created_at")
 
 
 def _value(value):
@@ -122,8 +123,11 @@ def client_export(client: Membership) -> dict:
 
     goals = rows(NetworkingGoal, NetworkingGoal.id)
     contacts = rows(Contact, Contact.id)
-    logs = rows(MeetingLog, MeetingLog.met_on, MeetingLog.id)
-    reviews = {r.log_id: r for r in rows(Review, Review.id)}
+    # Each log with its review, in one query.
+    logs = rows(
+        MeetingLog, MeetingLog.met_on, MeetingLog.id, options=[joinedload(MeetingLog.review)]
+    )
+    reviews = {log.id: log.review for log in logs if log.review is not None}
     comments: dict[int, list[LogComment]] = {}
     for comment in rows(
         LogComment,
@@ -180,6 +184,7 @@ def client_export(client: Membership) -> dict:
             _row(s, STAGE_COLUMNS)
             for s in rows(StageChange, StageChange.changed_at, StageChange.id)
         ],
+        "messages": message_rows(client),
     }
 
 
@@ -202,6 +207,7 @@ def client_export_zip(data: dict) -> bytes:
         "ledger.csv": _csv(data["ledger"], LEDGER_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
+        "messages.csv": _csv(data["messages"], MESSAGE_COLUMNS),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -6,6 +6,7 @@ from coachhub.extensions import db
 from coachhub.models import GoalFocus, GoalStatus, Membership, NetworkingGoal, Practice, utcnow
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
+from coachhub.services.inbox import notify
 
 GOAL_FIELDS = ("title", "focus", "target", "find_out", "can_offer", "target_meetings", "due_on")
 
@@ -46,6 +47,14 @@ def assign_goal(
     db.session.add(goal)
     db.session.flush()
     record(practice, actor.user, "goal.assigned", goal, client=client.id)
+    notify(
+        practice,
+        "goal_assigned",
+        actor=actor,
+        client=client,
+        obj=goal,
+        summary=f"{actor.user.name} gave you a goal: {goal.title}",
+    )
     return goal
 
 
@@ -63,6 +72,14 @@ def propose_goal(practice: Practice, actor: Membership, **fields) -> NetworkingG
     db.session.add(goal)
     db.session.flush()
     record(practice, actor.user, "goal.proposed", goal)
+    notify(
+        practice,
+        "goal_proposed",
+        actor=actor,
+        client=actor,
+        obj=goal,
+        summary=f"{actor.user.name} proposed a goal: {goal.title}",
+    )
     return goal
 
 
@@ -78,6 +95,14 @@ def accept_goal(practice: Practice, actor: Membership, goal: NetworkingGoal) -> 
         raise ServiceError("Only proposed goals can be accepted.")
     goal.status = GoalStatus.OPEN
     record(practice, actor.user, "goal.accepted", goal)
+    notify(
+        practice,
+        "goal_accepted",
+        actor=actor,
+        client=goal.client,
+        obj=goal,
+        summary=f"{actor.user.name} accepted your goal: {goal.title}",
+    )
 
 
 def close_goal(
@@ -95,6 +120,15 @@ def close_goal(
     goal.status = status
     goal.closed_at = utcnow()
     record(practice, actor.user, f"goal.{status.value}", goal)
+    notify(
+        practice,
+        "goal_closed",
+        actor=actor,
+        client=goal.client,
+        obj=goal,
+        summary=f"{actor.user.name} marked your goal {status.value}: {goal.title}",
+        once_per=goal.closed_at.isoformat(),
+    )
 
 
 def reopen_goal(practice: Practice, actor: Membership, goal: NetworkingGoal) -> None:

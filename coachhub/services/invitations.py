@@ -22,6 +22,7 @@ from coachhub.security import hash_token, new_token
 from coachhub.services import ServiceError
 from coachhub.services.accounts import create_user, normalise_email
 from coachhub.services.audit import record
+from coachhub.services.inbox import notify
 from coachhub.urls import external_url
 
 
@@ -188,6 +189,15 @@ def accept(invitation: Invitation, user: User, *, claimed: bool = False) -> Memb
     invitation.accepted_at = utcnow()
     invitation.accepted_membership_id = membership.id
     record(practice, user, "invitation.accepted", invitation, role=invitation.role.value)
+    notify(
+        practice,
+        "invitation_accepted",
+        actor=membership,
+        client=membership if membership.is_client else None,
+        obj=membership,
+        summary=f"{user.name} accepted your invitation and joined as {invitation.role.value}",
+        to=[invitation.invited_by],
+    )
     return membership
 
 

@@ -26,6 +26,7 @@ from coachhub.services.contacts import (
     refresh_touch,
     require_client,
 )
+from coachhub.services.inbox import notify
 from coachhub.services.job_asking import is_job_asking
 
 
@@ -158,6 +159,15 @@ def log_meeting(practice: Practice, actor: Membership, data: MeetingData) -> Mee
     refresh_touch(contact, practice.today())
     ledger.sync_from_log(log)
     record(practice, actor.user, "meeting.logged", log, weak=log.is_weak)
+    if log.met_on <= practice.today():  # a plan is not news yet
+        notify(
+            practice,
+            "log_submitted",
+            actor=actor,
+            client=actor,
+            obj=log,
+            summary=f"{actor.user.name} logged a meeting with {contact.name}",
+        )
     return log
 
 

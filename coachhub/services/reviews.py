@@ -8,6 +8,7 @@ from coachhub.models import LogComment, MeetingLog, Membership, Practice, Review
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
 from coachhub.services.goals import require_coach_of
+from coachhub.services.inbox import notify
 
 SCORES = ("intent_clarity", "reciprocity", "follow_up")
 
@@ -40,6 +41,14 @@ def review_meeting(
     review.comment = comment.strip()
     db.session.flush()
     record(practice, actor.user, "meeting.reviewed", log, **scores)
+    notify(
+        practice,
+        "review_posted",
+        actor=actor,
+        client=log.client,
+        obj=log,
+        summary=f"{actor.user.name} reviewed your meeting with {log.contact.name}",
+    )
     return review
 
 
@@ -65,6 +74,15 @@ def comment_on_meeting(
     db.session.add(comment)
     db.session.flush()
     record(practice, actor.user, "meeting.commented", log)
+    notify(
+        practice,
+        "thread_reply",
+        actor=actor,
+        client=log.client,
+        obj=log,
+        summary=f"{actor.user.name} replied on the meeting with {log.contact.name}",
+        once_per=str(comment.id),
+    )
     return comment
 
 

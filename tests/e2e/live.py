@@ -87,6 +87,8 @@ def server_config(database_url: str) -> type[TestingConfig]:
         DEV_OUTBOX = True
         # Every journey signs up its own practice from 127.0.0.1: more than a person would.
         RATELIMIT_SIGNUP_IP = "1000 per hour"
+        # The bell asks for its count every second, so a journey sees it change.
+        INBOX_POLL_MS = 1000
 
     return ServerConfig
 

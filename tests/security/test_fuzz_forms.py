@@ -137,6 +137,9 @@ def _world_with_objects(world):
         follow_up_action="Send notes",
         follow_up_due_on=utcnow().date() + timedelta(days=3),
     )
+    # Something unread in both inboxes, so their "Mark read" forms are on the page.
+    factories.inbox_item(world.client_a1, world.client_a1)
+    factories.inbox_item(world.owner_a, world.client_a1)
     return contact, goal, log
 
 
@@ -152,6 +155,9 @@ CLIENT_PAGES = [
     "/checkins",
     "/notifications",
     "/calendar",
+    "/messages",
+    "/messages?about_type=log&about_id={log}",
+    "/inbox",
 ]
 COACH_PAGES = [
     "/invitations",
@@ -162,6 +168,8 @@ COACH_PAGES = [
     "/clients/{client}/career",
     "/meetings/{log}",
     "/goals/{goal}/edit",
+    "/clients/{client}/messages",
+    "/inbox",
 ]
 
 
