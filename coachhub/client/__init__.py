@@ -39,6 +39,7 @@ def init_app(app: Flask) -> None:
         follow_ups,
         goals,
         meetings,
+        sessions,
     )
 
     app.register_blueprint(bp)

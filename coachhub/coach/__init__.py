@@ -37,12 +37,14 @@ def init_app(app: Flask) -> None:
     """Attach every feature's pages to the blueprint, then register it."""
     from coachhub.coach import (  # noqa: F401 -- each module adds its routes to bp
         audit,
+        availability,
         careers,
         clients,
         dashboard,
         goals,
         invitations,
         reviews,
+        sessions,
         settings,
         team,
     )

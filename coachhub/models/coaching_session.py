@@ -1,4 +1,4 @@
-"""Coaching sessions: a coach's availability, the sessions booked in it, their agenda and action items."""
+"""Coaching sessions: availability, the sessions booked in it, their agenda, action items."""
 
 import enum
 from datetime import date, datetime, time
