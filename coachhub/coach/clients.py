@@ -195,7 +195,7 @@ def reassign_client(client_id: int):
 def export_client_json(client_id: int):
     client = load_client(client_id)
     return Response(
-        json.dumps(exports.client_export(client), indent=2, ensure_ascii=False),
+        json.dumps(exports.client_export(client, for_practice=True), indent=2, ensure_ascii=False),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="client-{client.id}.json"'},
     )
@@ -205,7 +205,7 @@ def export_client_json(client_id: int):
 def export_client_zip(client_id: int):
     client = load_client(client_id)
     return Response(
-        exports.client_export_zip(exports.client_export(client)),
+        exports.client_export_zip(exports.client_export(client, for_practice=True)),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="client-{client.id}.zip"'},
     )

@@ -65,6 +65,9 @@ def test_client_zip_export(world, login):
         "ledger.csv",
         "checkins.csv",
         "stage_changes.csv",
+        "sessions.csv",
+        "action_items.csv",
+        "agenda_items.csv",
     }
     assert "My goal" in archive.read("goals.csv").decode()
     assert "Their goal" not in archive.read("goals.csv").decode()
