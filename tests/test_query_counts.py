@@ -34,7 +34,7 @@ class Data:
             self.n_sessions += 1
             k = self.n_sessions
             starts = now + timedelta(days=(k % 20) - 10, hours=k % 5 + 1, minutes=15 * (k % 3))
-            session = factories.CoachingSessionFactory(
+            factories.CoachingSessionFactory(
                 client=w.client_a1 if i % 2 else factories.client(w.a, w.coach_a1),
                 starts_at=starts,
                 ends_at=starts + timedelta(minutes=30),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -150,9 +151,10 @@ class CoachingSession(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
 
     @classmethod
     def visible_to(cls, membership: Membership) -> ColumnElement[bool]:
-        """Owners all; a coach the sessions they run or of their clients; a client their own."""
+        """Owners all; a coach the sessions they run and those of their clients; a client their
+        own."""
         if membership.role == Role.COACH:
-            return cls.coach_membership_id == membership.id
+            return or_(cls.coach_membership_id == membership.id, super().visible_to(membership))
         return super().visible_to(membership)
 
     @property
