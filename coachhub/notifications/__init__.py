@@ -34,6 +34,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "coachhub.notifications.providers.checkins",
     "coachhub.notifications.providers.meetings",
     "coachhub.notifications.providers.invitations",
+    "coachhub.notifications.providers.sessions",
 )
 
 
