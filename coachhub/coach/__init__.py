@@ -8,6 +8,9 @@ One module per feature; each attaches its pages to `bp`:
     reviews       the review queue; a meeting log with its review and reply thread
     careers       a client's career (landing, cadence, at-risk flag), check-in review, the
                   owner's check-ins overview
+    availability  the coach's own weekly hours, session lengths, buffer, notice, days off
+    sessions      the week view, scheduling, a session's page (agenda, notes, action items),
+                  reschedule, cancel; the owner's counts of cancellations and no-shows
     invitations   invite coaches and clients, resend, revoke
     team          the owner's coaches: list, archive, restore
     settings      the owner's practice settings
