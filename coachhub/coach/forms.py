@@ -50,6 +50,11 @@ class PracticeSettingsForm(FlaskForm):
         "Require two-factor sign-in for coaches and owners",
         description="They set it up (an authenticator app) before they can open the practice.",
     )
+    session_change_cutoff_hours = IntegerField(
+        "Sessions can be moved or cancelled until (hours before)",
+        validators=[Optional(), NumberRange(min=0, max=168, message="0 to 168 hours.")],
+        description="After that, coach and client get in touch instead.",
+    )
 
 
 SCORE_CHOICES = [SelectChoice(n, str(n)) for n in range(1, 6)]

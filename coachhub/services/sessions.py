@@ -147,6 +147,15 @@ def book_session(
     return session
 
 
+def set_change_cutoff(practice: Practice, actor: Membership, hours: int) -> None:
+    """The owner's rule: how many hours before a session it may still be moved or cancelled."""
+    if not 0 <= hours <= 168:
+        raise ServiceError("0 to 168 hours.", "session_change_cutoff_hours")
+    if hours != practice.session_change_cutoff_hours:
+        practice.session_change_cutoff_hours = hours
+        record(practice, actor.user, "practice.session_cutoff_changed", practice, hours=hours)
+
+
 def _check_cutoff(practice: Practice, session: CoachingSession, now: datetime) -> None:
     if not session.is_booked:
         raise ServiceError("This session is no longer booked.")

@@ -218,3 +218,15 @@ def test_the_client_sets_their_timezone(booking, login, db):
     response = c.post("/p/alpha/client/sessions/timezone", data={"timezone": "Mars/Base"})
     db.session.refresh(booking.client_a1)
     assert booking.client_a1.timezone == "Asia/Tokyo"
+
+
+def test_the_owner_sets_the_cut_off(world, login, db):
+    c = login(world.owner_a.user)
+    data = {"name": "Alpha Coaching", "timezone": "UTC", "session_change_cutoff_hours": "48"}
+    assert c.post("/p/alpha/coach/settings", data=data).status_code == 302
+    db.session.refresh(world.a)
+    assert world.a.session_change_cutoff_hours == 48
+    data["session_change_cutoff_hours"] = "999"
+    assert c.post("/p/alpha/coach/settings", data=data).status_code == 200
+    db.session.refresh(world.a)
+    assert world.a.session_change_cutoff_hours == 48
