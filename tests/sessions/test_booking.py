@@ -230,3 +230,25 @@ def test_the_owner_sets_the_cut_off(world, login, db):
     assert c.post("/p/alpha/coach/settings", data=data).status_code == 200
     db.session.refresh(world.a)
     assert world.a.session_change_cutoff_hours == 48
+
+
+def test_the_client_cancels_and_the_coach_is_told(booking, login, db, outbox):
+    session = factories.CoachingSessionFactory(
+        client=booking.client_a1,
+        starts_at=datetime(2026, 6, 5, 8, 0, tzinfo=UTC),
+        ends_at=datetime(2026, 6, 5, 9, 0, tzinfo=UTC),
+    )
+    c = login(booking.client_a1.user)
+    assert c.get(f"/p/alpha/client/sessions/{session.id}/cancel").status_code == 200
+    response = c.post(
+        f"/p/alpha/client/sessions/{session.id}/cancel", data={"reason": "I got the job"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(session)
+    assert session.status == SessionStatus.CANCELLED
+    assert session.private_notes.startswith("PRIVATE")  # untouched by the client's page
+    mail = next(m for m in outbox(booking.coach_a1.user.email) if m.kind == "session_cancelled")
+    assert "I got the job" in mail.body_text
+    # A cancelled session frees the slot: it is offered again.
+    page = c.get("/p/alpha/client/sessions/book?minutes=60").get_data(as_text=True)
+    assert 'value="2026-06-05T08:00:00+00:00"' in page
