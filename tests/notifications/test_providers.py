@@ -494,9 +494,13 @@ def test_demo_data_produces_the_documented_emails(app, db, outbox, runner):
         # Monday 30 November, 08:00 in Auckland: the digests (Monday is the default day)
         result = runner.invoke(args=["send-reminders", "--now", "2026-11-30T08:00+13:00"])
         assert result.exit_code == 0
+    # The demo's upcoming sessions were booked through the service: their invitations.
+    booked = {m.to_email for m in outbox() if m.kind == "session_booked"}
+    assert booked == {"coach@demo.test", "client@demo.test", "owner@demo.test", "client4@demo.test"}
     sent = [
         (m.to_email, m.subject, [line for line in m.body_text.splitlines() if _heading(line)])
         for m in outbox()
+        if not m.kind.startswith("session_")
     ]
     daily = "Your networking reminders for "
     digest = "Your weekly CoachHub digest for Demo Coaching"
