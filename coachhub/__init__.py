@@ -191,6 +191,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["localdate"] = formatting.localdate
     app.jinja_env.filters["humandelta"] = formatting.humandelta
     app.jinja_env.filters["money"] = formatting.money
+    app.jinja_env.filters["member_time"] = formatting.member_time
 
     def inbox_unread() -> int:
         """The bell's count: read by the practice guard's own query (tenancy.load_membership);

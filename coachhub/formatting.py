@@ -56,3 +56,11 @@ def money(amount: int | None, currency: str = "") -> str:
     code = (currency or "").lower()
     text = f"{amount:,}" if code in ZERO_DECIMAL_CURRENCIES else f"{amount / 100:,.2f}"
     return f"{text} {code.upper()}".strip()
+
+
+def member_time(value: datetime | None, tz: ZoneInfo, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """A UTC instant in one member's own timezone, with the zone's abbreviation (BST, EDT)."""
+    if value is None:
+        return ""
+    local = value.astimezone(tz)
+    return f"{local.strftime(fmt)} {local.tzname()}"

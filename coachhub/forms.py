@@ -162,3 +162,31 @@ def attach_error(form: FlaskForm, error, default: str) -> None:
     """Show a ServiceError next to its field (or `default` when the field is not on the form)."""
     name = error.field if error.field in form else default
     form[name].errors = [*form[name].errors, error.message]
+
+
+class ReasonForm(FlaskForm):
+    """Why a session is cancelled or moved: the other side reads it."""
+
+    reason = TextAreaField(
+        "Reason (the other side sees it)",
+        validators=[DataRequired(message="Say why."), Length(max=500)],
+    )
+
+
+class AgendaForm(FlaskForm):
+    """A point for a session's agenda, from either side."""
+
+    body = StringField(
+        "Add to the agenda",
+        validators=[DataRequired(message="Write the point."), Length(max=500)],
+    )
+
+
+MEMBER_TIMEZONE_CHOICES = [SelectChoice("", "The practice's timezone")] + [
+    SelectChoice(tz, tz.replace("_", " ")) for tz in TIMEZONE_CHOICES
+]
+
+
+def member_timezone_field(label: str = "Your timezone") -> SelectField:
+    """A member's own timezone; blank means the practice's."""
+    return SelectField(label, choices=MEMBER_TIMEZONE_CHOICES, default="")

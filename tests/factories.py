@@ -8,8 +8,11 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from coachhub.extensions import db
 from coachhub.models import (
+    AvailabilityWindow,
     Checkin,
     CheckinStatus,
+    CoachAvailability,
+    CoachingSession,
     Contact,
     GoalFocus,
     GoalStatus,
@@ -25,6 +28,7 @@ from coachhub.models import (
     Practice,
     Review,
     Role,
+    SessionStatus,
     Touch,
     TouchKind,
     User,
@@ -299,3 +303,51 @@ def build_world() -> World:
         coach_b,
         client_b,
     )
+
+
+class CoachingSessionFactory(Base):
+    """A booked 60-minute session of `client` (pass client=...) with their coach, in 3 days."""
+
+    class Meta:
+        model = CoachingSession
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    coach_membership_id = factory.LazyAttribute(lambda o: o.client.coach_membership_id)
+    starts_at = factory.LazyFunction(
+        lambda: (utcnow() + timedelta(days=3)).replace(minute=0, second=0, microsecond=0)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=60))
+    status = SessionStatus.BOOKED
+    ical_uid = factory.Sequence(lambda n: f"session-test-{n}")
+    shared_notes = "We talked about fintech product teams."
+    private_notes = "PRIVATE-COACH-NOTE: seems anxious about money."
+
+
+def availability(coach: Membership, days=range(5), hours=(9, 17), **kw) -> CoachAvailability:
+    """Weekly hours for `coach` (Mon-Fri 09:00-17:00 by default), no notice, no buffer."""
+    from datetime import time
+
+    row = CoachAvailability(
+        practice_id=coach.practice_id,
+        coach_membership_id=coach.id,
+        session_lengths=kw.pop("session_lengths", "30,45,60"),
+        buffer_minutes=kw.pop("buffer_minutes", 0),
+        min_notice_hours=kw.pop("min_notice_hours", 0),
+        horizon_days=kw.pop("horizon_days", 28),
+        **kw,
+    )
+    for day in days:
+        row.windows.append(
+            AvailabilityWindow(
+                practice_id=coach.practice_id,
+                weekday=day,
+                starts_at=time(hours[0]),
+                ends_at=time(hours[1]),
+            )
+        )
+    db.session.add(row)
+    db.session.commit()
+    return row

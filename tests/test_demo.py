@@ -91,3 +91,25 @@ def test_the_demo_has_a_conversation_and_unread_inbox_items(db, login):
         db.session.scalar(select(User).where(User.email == "coach@demo.test")), "demo-password"
     )
     assert carlos.get("/p/demo/coach/inbox/unread.json").get_json() == {"unread": 2}
+
+
+def test_the_demo_has_sessions_past_and_upcoming(db, login):
+    from coachhub.models import ActionItem, CoachingSession, SessionStatus
+
+    build_demo()
+    db.session.commit()
+    statuses = list(db.session.scalars(select(CoachingSession.status)))
+    assert statuses.count(SessionStatus.BOOKED) >= 2
+    assert SessionStatus.COMPLETED in statuses and SessionStatus.NO_SHOW in statuses
+    assert db.session.scalar(select(func.count()).select_from(ActionItem)) >= 4
+
+    def user(email):
+        return db.session.scalar(select(User).where(User.email == email))
+
+    kim = login(user("client@demo.test"), "demo-password")
+    home = kim.get("/p/demo/client/").get_data(as_text=True)
+    assert "Coaching session" in home and "Send Ana the open banking article" in home
+    assert kim.get("/p/demo/client/sessions/book").status_code == 200
+    coach = login(user("coach@demo.test"), "demo-password")
+    for path in ("coach/sessions", "coach/availability", "coach/"):
+        assert coach.get(f"/p/demo/{path}").status_code == 200

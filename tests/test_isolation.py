@@ -83,6 +83,9 @@ PARAMS = {
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
     # An inbox item of coach_a1 about client_a1: other coaches, clients and practices get 404.
     "item_id": lambda w: factories.inbox_item(w.coach_a1, w.client_a1).id,
+    "session_id": lambda w: factories.CoachingSessionFactory(client=w.client_a1).id,
+    "action_id": lambda w: _action_item(w.client_a1).id,
+    "blocked_id": lambda w: _blocked(w.coach_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -94,6 +97,9 @@ PARAMS_B = {
     "log_id": lambda w: _log(w.client_b).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
     "item_id": lambda w: factories.inbox_item(w.owner_b, w.client_b).id,
+    "session_id": lambda w: factories.CoachingSessionFactory(client=w.client_b).id,
+    "action_id": lambda w: _action_item(w.client_b).id,
+    "blocked_id": lambda w: _blocked(w.coach_b).id,
 }
 
 
@@ -108,6 +114,42 @@ def _log(client):
         follow_up_action="Send thank-you note",
         follow_up_due_on=utcnow().date() + timedelta(days=2),
     )
+
+
+def _action_item(client):
+    """An open action item from a session of `client`."""
+    from datetime import timedelta
+
+    from coachhub.models import ActionItem, utcnow
+
+    session = factories.CoachingSessionFactory(client=client)
+    item = ActionItem(
+        practice_id=client.practice_id,
+        client_membership_id=client.id,
+        session_id=session.id,
+        title="Email two people from the alumni list",
+        due_on=utcnow().date() + timedelta(days=5),
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def _blocked(coach):
+    """A day off in `coach`'s availability."""
+    from datetime import timedelta
+
+    from coachhub.models import BlockedDate, utcnow
+
+    availability = factories.availability(coach)
+    row = BlockedDate(
+        practice_id=coach.practice_id,
+        availability_id=availability.id,
+        blocked_on=utcnow().date() + timedelta(days=9),
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
 
 _app = create_app(TestingConfig)

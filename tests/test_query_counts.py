@@ -21,6 +21,41 @@ class Data:
         self.contact = factories.ContactFactory(client=world.client_a1, cadence_days=5)
         self.log = factories.MeetingLogFactory(client=world.client_a1, contact=self.contact)
         factories.ReviewFactory(log_row=self.log)
+        factories.availability(world.coach_a1)
+        self.session = factories.CoachingSessionFactory(client=world.client_a1)
+        self.n_sessions = 0
+
+    def add_sessions(self, n: int) -> None:
+        """client_a1's sessions (past and ahead) with agenda points and action items."""
+        from coachhub.models import ActionItem, AgendaItem
+
+        w, now = self.w, utcnow().replace(minute=0, second=0, microsecond=0)
+        for i in range(n):
+            self.n_sessions += 1
+            k = self.n_sessions
+            starts = now + timedelta(days=(k % 20) - 10, hours=k % 5 + 1, minutes=15 * (k % 3))
+            factories.CoachingSessionFactory(
+                client=w.client_a1 if i % 2 else factories.client(w.a, w.coach_a1),
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=30),
+            )
+            for model, fields in (
+                (AgendaItem, {"body": f"Point {k}", "author_membership_id": w.coach_a1.id}),
+                (
+                    ActionItem,
+                    {"title": f"Action {k}", "due_on": now.date() + timedelta(days=k % 9 - 4)},
+                ),
+            ):
+                row = model(
+                    practice_id=w.a.id,
+                    client_membership_id=w.client_a1.id,
+                    **fields,
+                )
+                (self.session.agenda if model is AgendaItem else self.session.action_items).append(
+                    row
+                )
+                factories.db.session.add(row)
+            factories.db.session.commit()
 
     def add(self, n: int) -> None:
         w, today = self.w, utcnow().date()
@@ -62,6 +97,7 @@ class Data:
             factories.inbox_item(w.coach_a1, w.client_a1 if i % 2 else other)
             factories.inbox_item(w.owner_a, other)
             factories.message(w.client_a1, w.coach_a1 if i % 2 else w.client_a1, f"Note {i}")
+        self.add_sessions(n)
 
 
 CLIENT_PAGES = [
@@ -89,6 +125,12 @@ CLIENT_PAGES = [
     "/inbox?show=unread",
     "/inbox/unread.json",
     "/messages",
+    "/sessions",
+    "/sessions/book",
+    "/sessions/book?minutes=30",
+    "/sessions/{session}",
+    "/sessions/{session}/reschedule",
+    "/sessions/{session}/cancel",
 ]
 COACH_PAGES = [
     "/",
@@ -105,6 +147,13 @@ COACH_PAGES = [
     "/goals/{goal}/edit",
     "/inbox",
     "/clients/{client}/messages",
+    "/sessions",
+    "/sessions?week=2026-03-30",
+    "/sessions/new",
+    "/sessions/{session}",
+    "/sessions/{session}/reschedule",
+    "/sessions/{session}/cancel",
+    "/availability",
 ]
 OWNER_PAGES = [
     "/",
@@ -117,6 +166,8 @@ OWNER_PAGES = [
     "/audit.csv",
     "/inbox",
     "/clients/{client}/messages",
+    "/sessions",
+    "/sessions/{session}",
 ]
 
 MEASURED: dict[str, tuple[int, int]] = {}
@@ -142,7 +193,11 @@ def test_query_count_does_not_grow(world, login, count_queries, who, area, path)
     data = Data(world)
     c = login(getattr(world, who).user)
     url = f"/p/alpha/{area}" + path.format(
-        goal=data.goal.id, contact=data.contact.id, log=data.log.id, client=world.client_a1.id
+        goal=data.goal.id,
+        contact=data.contact.id,
+        log=data.log.id,
+        client=world.client_a1.id,
+        session=data.session.id,
     )
     data.add(3)
     small = _measure(c, url, count_queries)

@@ -8,6 +8,7 @@ One module per feature; each attaches its pages to `bp`:
     meetings      meeting logs: plan, log, edit, archive, the coach's review and thread
     follow_ups    open and done follow-ups, marking one done
     checkins      my career check-ins and recording a landing
+    sessions      coaching sessions: book, move, cancel, the agenda, notes, action items
     export        everything I own, as JSON or CSV files in a zip
     messages      my conversation with my coach (and the owner)
     forms.py      the forms of these pages
@@ -44,6 +45,7 @@ def init_app(app: Flask) -> None:
         goals,
         meetings,
         messages,
+        sessions,
     )
 
     app.register_blueprint(bp)

@@ -6,28 +6,101 @@ the pulse trend, the keep-in-touch roster and their notes on what is changing in
 the search-mode actions (log a meeting, goals) move aside. Returning to searching switches
 back."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from flask import g, render_template
+from sqlalchemy import Date, cast, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
 from coachhub.client.contacts import stale_contacts_query
-from coachhub.client.follow_ups import open_follow_ups
 from coachhub.client.goals import goals_with_progress
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm
-from coachhub.models import GoalStatus, MeetingLog, Membership, NetworkingGoal, Review
+from coachhub.models import (
+    ActionItem,
+    CoachingSession,
+    Contact,
+    GoalStatus,
+    MeetingLog,
+    Membership,
+    NetworkingGoal,
+    Review,
+    SessionStatus,
+    User,
+    utcnow,
+)
 from coachhub.services import checkins, health, ledger
 from coachhub.services.careers import DUE_SOON_DAYS, career_of
 from coachhub.tenancy import scoped_select
 
 FEEDBACK_ON_DASHBOARD = 3
 DUE_ON_DASHBOARD = 5
+SESSIONS_ON_DASHBOARD = 3
 ROSTER_ON_DASHBOARD = 8
 ONLY_TAKING_ON_DASHBOARD = 3
 # The keep-in-touch roster: contacts overdue for a touch or due within this many days.
 ROSTER_DAYS = 7
+
+
+def coming_up(today: date, now: datetime) -> list:
+    """What is coming, in one query: the next booked sessions, and the follow-ups (from meeting
+    logs and from sessions' action items) open and due within the week, soonest first.
+
+    Each row has kind ("session", "follow-up", "action"), id, title, who, due_on, starts_at.
+    """
+    s, log, item = CoachingSession, MeetingLog, ActionItem
+    me = g.membership
+    week = today + timedelta(days=7)
+
+    def none(kind):
+        return cast(null(), kind)
+
+    sessions = (
+        select(
+            literal("session").label("kind"), s.id.label("id"), User.name.label("title"),
+            User.name.label("who"), none(Date()).label("due_on"), s.starts_at.label("starts_at"),
+        )
+        .join(Membership, Membership.id == s.coach_membership_id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            s.practice_id == g.practice.id, s.visible_to(me),
+            s.status == SessionStatus.BOOKED, s.ends_at > now,
+        )
+        .order_by(s.starts_at, s.id)
+        .limit(SESSIONS_ON_DASHBOARD)
+        .subquery()
+    )  # fmt: skip
+    logs = (
+        select(
+            literal("follow-up"), log.id, log.follow_up_action, Contact.name,
+            log.follow_up_due_on, none(s.starts_at.type),
+        )
+        .join(Contact, Contact.id == log.contact_id)
+        .where(
+            log.practice_id == g.practice.id, log.visible_to(me), log.archived_at.is_(None),
+            log.follow_up_done_on.is_(None), log.follow_up_due_on <= week,
+        )
+        .order_by(log.follow_up_due_on, log.id)
+        .limit(DUE_ON_DASHBOARD)
+        .subquery()
+    )  # fmt: skip
+    actions = (
+        select(
+            literal("action"), item.id, item.title, literal(""), item.due_on,
+            none(s.starts_at.type),
+        )
+        .where(
+            item.practice_id == g.practice.id, item.visible_to(me),
+            item.done_on.is_(None), item.due_on <= week,
+        )
+        .order_by(item.due_on, item.id)
+        .limit(DUE_ON_DASHBOARD)
+        .subquery()
+    )  # fmt: skip
+    union = union_all(select(sessions), select(logs), select(actions)).subquery()
+    rows = db.session.execute(select(union)).all()
+    return sorted(rows, key=lambda r: (r.kind != "session", r.starts_at or now, r.due_on or today))
 
 
 @bp.get("/")
@@ -39,11 +112,9 @@ def dashboard():
         .order_by(NetworkingGoal.status, NetworkingGoal.due_on, NetworkingGoal.id)
         .limit(10)
     ).all()
-    due = db.session.scalars(
-        open_follow_ups()
-        .where(MeetingLog.follow_up_due_on <= today + timedelta(days=7))
-        .limit(DUE_ON_DASHBOARD)
-    ).all()
+    coming = coming_up(today, utcnow())
+    due = [row for row in coming if row.kind != "session"]
+    upcoming = [row for row in coming if row.kind == "session"]
     career = career_of(g.membership)
     placed = career is not None and career.is_placed
     # Maintenance mode: the roster also holds contacts due for a touch within the week.
@@ -68,6 +139,8 @@ def dashboard():
         today=today,
         open_goals=open_goals,
         due=due,
+        upcoming_sessions=upcoming,
+        tz=g.membership.tz,
         stale=stale,
         feedback=feedback,
         # The pulse trend takes the place of the meetings chart once placed.

@@ -7,12 +7,24 @@ from sqlalchemy.orm import joinedload
 from coachhub.client import bp
 from coachhub.client.forms import DoneForm
 from coachhub.extensions import db
-from coachhub.models import MeetingLog
+from coachhub.models import ActionItem, MeetingLog
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, meetings
 from coachhub.shared_views import load_log
 from coachhub.tenancy import scoped_select
 from coachhub.urls import local_next
+
+ACTIONS_ON_PAGE = 50
+
+
+def action_items(done: bool = False) -> Select:
+    """The client's action items from coaching sessions: open ones soonest due first."""
+    query = scoped_select(ActionItem)
+    if done:
+        return query.where(ActionItem.done_on.is_not(None)).order_by(
+            ActionItem.done_on.desc(), ActionItem.id.desc()
+        )
+    return query.where(ActionItem.done_on.is_(None)).order_by(ActionItem.due_on, ActionItem.id)
 
 
 def open_follow_ups() -> Select:
@@ -42,9 +54,11 @@ def follow_ups():
     else:
         query = open_follow_ups()
     today = g.practice.today()
+    actions = db.session.scalars(action_items(show == "done").limit(ACTIONS_ON_PAGE)).all()
     return render_template(
         "client/follow_ups/follow_ups.html",
         page=paginate(query),
+        actions=actions,
         show=show,
         today=today,
         done_form=DoneForm(formdata=None, done_on=today),

@@ -22,7 +22,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from coachhub.forms import TEXT, optional_id
+from coachhub.forms import TEXT, member_timezone_field, optional_id
 from coachhub.inputs import BaseForm as FlaskForm
 from coachhub.models import (
     Approach,
@@ -256,3 +256,28 @@ class LedgerForm(FlaskForm):
         ],
     )
     happened_on = DateField("When", validators=[Optional()], description="Today if left empty.")
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+
+class BookForm(FlaskForm):
+    """One open slot: its start (UTC, ISO 8601, as the page offered it) and length."""
+
+    slot = HiddenField(validators=[DataRequired(message="Choose a time."), Length(max=40)])
+    minutes = HiddenField(validators=[DataRequired(), Length(max=3)])
+
+
+class ClientRescheduleForm(BookForm):
+    reason = TextAreaField(
+        "Reason (your coach sees it)",
+        validators=[DataRequired(message="Say why."), Length(max=500)],
+    )
+
+
+class ActionDoneForm(FlaskForm):
+    done_on = DateField("Done on", validators=[DataRequired(message="Give a date.")])
+
+
+class TimezoneForm(FlaskForm):
+    timezone = member_timezone_field()

@@ -8,6 +8,9 @@ One module per feature; each attaches its pages to `bp`:
     reviews       the review queue; a meeting log with its review and reply thread
     careers       a client's career (landing, cadence, at-risk flag), check-in review, the
                   owner's check-ins overview
+    availability  the coach's own weekly hours, session lengths, buffer, notice, days off
+    sessions      the week view, scheduling, a session's page (agenda, notes, action items),
+                  reschedule, cancel; the owner's counts of cancellations and no-shows
     invitations   invite coaches and clients, resend, revoke
     messages      a client's conversation with their coach and the owner
     team          the owner's coaches: list, archive, restore
@@ -41,6 +44,7 @@ def init_app(app: Flask) -> None:
     """Attach every feature's pages to the blueprint, then register it."""
     from coachhub.coach import (  # noqa: F401 -- each module adds its routes to bp
         audit,
+        availability,
         careers,
         clients,
         dashboard,
@@ -48,6 +52,7 @@ def init_app(app: Flask) -> None:
         invitations,
         messages,
         reviews,
+        sessions,
         settings,
         team,
     )

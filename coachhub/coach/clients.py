@@ -18,6 +18,7 @@ from coachhub.models import (
     Checkin,
     CheckinStatus,
     CoachAssignment,
+    CoachingSession,
     Contact,
     MeetingLog,
     Membership,
@@ -41,6 +42,7 @@ from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
 GOALS_ON_DETAIL = 20
 RECENT_ON_DETAIL = 10
 ROSTER_ON_DETAIL = 8
+SESSIONS_ON_DETAIL = 10
 # As the client's roster: contacts overdue for a touch or due within this many days.
 ROSTER_DAYS = 7
 
@@ -88,6 +90,13 @@ def client_detail(client_id: int):
         .order_by(CoachAssignment.changed_at.desc())
         .limit(20)
     ).all()
+    client_sessions = db.session.scalars(
+        scoped_select(CoachingSession)
+        .where(CoachingSession.client_membership_id == client.id)
+        .options(joinedload(CoachingSession.coach).joinedload(Membership.user))
+        .order_by(CoachingSession.starts_at.desc(), CoachingSession.id.desc())
+        .limit(SESSIONS_ON_DETAIL)
+    ).all()
     # A placed client's page leads with maintenance mode, as the client's own dashboard does.
     career = at_risk.status_rows(g.practice, g.membership, today, [client.id]).get(client.id)
     placed = career is not None and career.stage == CareerStage.PLACED
@@ -125,6 +134,7 @@ def client_detail(client_id: int):
         goals=client_goals,
         recent=recent,
         history=history,
+        client_sessions=client_sessions,
         metrics=health.client_health(g.practice, g.membership, client, today),
         weeks=health.meetings_per_week(client, today),
         percent=health.percent,
@@ -195,7 +205,7 @@ def reassign_client(client_id: int):
 def export_client_json(client_id: int):
     client = load_client(client_id)
     return Response(
-        json.dumps(exports.client_export(client), indent=2, ensure_ascii=False),
+        json.dumps(exports.client_export(client, for_practice=True), indent=2, ensure_ascii=False),
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="client-{client.id}.json"'},
     )
@@ -205,7 +215,7 @@ def export_client_json(client_id: int):
 def export_client_zip(client_id: int):
     client = load_client(client_id)
     return Response(
-        exports.client_export_zip(exports.client_export(client)),
+        exports.client_export_zip(exports.client_export(client, for_practice=True)),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="client-{client.id}.zip"'},
     )

@@ -5,12 +5,13 @@ from sqlalchemy import func
 
 from coachhub.coach import bp
 from coachhub.extensions import db
-from coachhub.models import Invitation
+from coachhub.models import CoachingSession, Invitation, utcnow
 from coachhub.pagination import paginate_rows
-from coachhub.services import at_risk, health
+from coachhub.services import at_risk, health, sessions
 from coachhub.tenancy import scoped_select
 
 ATTENTION_LIMIT = 10
+SESSIONS_LIMIT = 5
 
 
 @bp.get("/")
@@ -37,8 +38,14 @@ def dashboard():
         .with_only_columns(func.count())
         .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
     )
+    upcoming = db.session.scalars(
+        sessions.upcoming_query(g.practice, g.membership, utcnow(), limit=SESSIONS_LIMIT).where(
+            CoachingSession.coach_membership_id == g.membership.id
+        )
+    ).all()
     return render_template(
         "coach/dashboard/dashboard.html",
+        upcoming_sessions=upcoming,
         page=page,
         attention=attention,
         active_clients=page.total,

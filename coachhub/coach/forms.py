@@ -4,13 +4,26 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
+    TimeField,
+    URLField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import (
+    URL,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from coachhub.forms import TEXT, timezone_field
 from coachhub.inputs import BaseForm as FlaskForm
@@ -36,6 +49,11 @@ class PracticeSettingsForm(FlaskForm):
     require_two_factor = BooleanField(
         "Require two-factor sign-in for coaches and owners",
         description="They set it up (an authenticator app) before they can open the practice.",
+    )
+    session_change_cutoff_hours = IntegerField(
+        "Sessions can be moved or cancelled until (hours before)",
+        validators=[Optional(), NumberRange(min=0, max=168, message="0 to 168 hours.")],
+        description="After that, coach and client get in touch instead.",
     )
 
 
@@ -105,3 +123,112 @@ class FlagForm(FlaskForm):
 
 class CheckinReviewForm(FlaskForm):
     comment = TextAreaField("Comment for the client", validators=TEXT, render_kw={"rows": 4})
+
+
+# -- sessions and availability ----------------------------------------------------------
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+LENGTH_OPTIONS = [SelectChoice(n, f"{n} minutes") for n in (30, 45, 60)]
+
+
+class AvailabilityForm(FlaskForm):
+    """Weekly hours (one span a day, blank = day off) and the booking rules."""
+
+    timezone = SelectField(
+        "Your timezone",
+        description="Your hours are in this timezone; blank uses the practice's.",
+    )
+    lengths = SelectMultipleField(
+        "Session lengths clients may book",
+        choices=LENGTH_OPTIONS,
+        coerce=int,
+        option_widget=CheckboxInput(),
+        widget=ListWidget(prefix_label=False),
+        validators=[DataRequired(message="Choose at least one session length.")],
+    )
+    buffer_minutes = IntegerField(
+        "Buffer between sessions (minutes)",
+        default=15,
+        validators=[InputRequired(), NumberRange(min=0, max=120)],
+    )
+    min_notice_hours = IntegerField(
+        "Minimum notice (hours)",
+        default=24,
+        validators=[InputRequired(), NumberRange(min=0, max=336)],
+    )
+    horizon_days = IntegerField(
+        "Booking horizon (days ahead)",
+        default=28,
+        validators=[InputRequired(), NumberRange(min=1, max=180)],
+    )
+    default_location = StringField("Usual place", validators=[Optional(), Length(max=255)])
+    default_video_url = URLField(
+        "Usual video-call link", validators=[Optional(), URL(require_tld=False), Length(max=2048)]
+    )
+
+
+for _day, _name in enumerate(WEEKDAY_NAMES):
+    setattr(
+        AvailabilityForm, f"day{_day}_start", TimeField(f"{_name} from", validators=[Optional()])
+    )
+    setattr(AvailabilityForm, f"day{_day}_end", TimeField(f"{_name} to", validators=[Optional()]))
+
+
+class BlockDateForm(FlaskForm):
+    blocked_on = DateField("Day off", validators=[DataRequired(message="Give a date.")])
+    note = StringField("Note (only you see it)", validators=[Optional(), Length(max=120)])
+
+
+class ScheduleForm(FlaskForm):
+    """The coach schedules a session for a client, in the coach's timezone."""
+
+    client = SelectField("Client", coerce=int)
+    day = DateField("Day", validators=[DataRequired(message="Give a date.")])
+    start = TimeField("Starts at", validators=[DataRequired(message="Give a time.")])
+    minutes = SelectField("Length", choices=LENGTH_OPTIONS, coerce=int, default=60)
+    location = StringField("Place", validators=[Optional(), Length(max=255)])
+    video_url = URLField(
+        "Video-call link", validators=[Optional(), URL(require_tld=False), Length(max=2048)]
+    )
+
+
+class CoachRescheduleForm(FlaskForm):
+    day = DateField("Day", validators=[DataRequired(message="Give a date.")])
+    start = TimeField("Starts at", validators=[DataRequired(message="Give a time.")])
+    minutes = SelectField("Length", choices=LENGTH_OPTIONS, coerce=int, default=60)
+    reason = TextAreaField(
+        "Reason (the client sees it)",
+        validators=[DataRequired(message="Say why."), Length(max=500)],
+    )
+
+
+class NotesForm(FlaskForm):
+    shared_notes = TextAreaField(
+        "Shared notes",
+        description="The client sees these, and gets them by email when you send the recap.",
+        validators=[Length(max=20000)],
+    )
+    private_notes = TextAreaField(
+        "Private coach notes",
+        description=(
+            "Never shown to the client and never in the client's export; "
+            "always in the practice's export."
+        ),
+        validators=[Length(max=20000)],
+    )
+
+
+class ActionItemForm(FlaskForm):
+    title = StringField(
+        "Action for the client", validators=[DataRequired(message="Say what."), Length(max=255)]
+    )
+    due_on = DateField("Due", validators=[DataRequired(message="Give a due date.")])
+    goal = SelectField("Towards goal", coerce=str, choices=[], validate_choice=False)
+
+
+class OutcomeForm(FlaskForm):
+    status = RadioField(
+        "How did it go?",
+        choices=[SelectChoice("completed", "Held"), SelectChoice("no-show", "No-show")],
+        validators=[InputRequired(message="Choose held or no-show.")],
+    )

@@ -1,4 +1,5 @@
-"""The owner's practice settings: name, timezone, and whether two-factor sign-in is required."""
+"""The owner's practice settings: name, timezone, whether two-factor sign-in is required, and
+how late sessions may be moved or cancelled."""
 
 from flask import flash, g, redirect, render_template, url_for
 
@@ -6,7 +7,7 @@ from coachhub.coach import bp
 from coachhub.coach.forms import PracticeSettingsForm
 from coachhub.extensions import db
 from coachhub.forms import attach_error
-from coachhub.services import ServiceError, memberships
+from coachhub.services import ServiceError, memberships, sessions
 from coachhub.tenancy import owner_required
 
 
@@ -20,6 +21,10 @@ def settings():
                 g.practice, g.membership, form.name.data, form.timezone.data
             )
             memberships.set_two_factor_rule(g.practice, g.membership, form.require_two_factor.data)
+            if form.session_change_cutoff_hours.data is not None:
+                sessions.set_change_cutoff(
+                    g.practice, g.membership, form.session_change_cutoff_hours.data
+                )
         except ServiceError as error:
             attach_error(form, error, "require_two_factor")
         else:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from coachhub.demo.checkins import seed_checkins
 from coachhub.demo.inbox import seed_inbox
 from coachhub.demo.networking import seed_job_ask, seed_networking, seed_one_sided_contact
+from coachhub.demo.sessions import seed_availability, seed_sessions
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
@@ -90,3 +91,8 @@ def _seed_history(practice, owner, coach, coach2, kim, kai, priya, tom) -> None:
         ratings=[(4, 4, 4), (3, 3, 3), (2, 2, 2)],
         late_days=20,
     )
+    # Coaching sessions: weekly hours, past sessions with notes and action items, bookings.
+    for member in (coach, coach2, owner):
+        seed_availability(practice, member)
+    seed_sessions(practice, kim, coach)
+    seed_sessions(practice, tom, owner)

@@ -12,6 +12,15 @@ from coachhub.models.checkin import (
     ClientCareer,
     StageChange,
 )
+from coachhub.models.coaching_session import (
+    ActionItem,
+    AgendaItem,
+    AvailabilityWindow,
+    BlockedDate,
+    CoachAvailability,
+    CoachingSession,
+    SessionStatus,
+)
 from coachhub.models.contact import (
     Contact,
     LedgerDirection,
@@ -40,6 +49,13 @@ from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "AvailabilityWindow",
+    "BlockedDate",
+    "CoachAvailability",
+    "CoachingSession",
+    "SessionStatus",
     "Approach",
     "AuditEvent",
     "CalendarToken",

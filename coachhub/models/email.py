@@ -30,6 +30,8 @@ class OutboundEmail(db.Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     # Extra headers, e.g. List-Unsubscribe on optional emails.
     headers: Mapped[dict | None] = mapped_column(JSON)
+    # An iCalendar invitation sent along (text/calendar; its METHOD inside), or None.
+    calendar_ics: Mapped[str | None] = mapped_column(Text)
     # Same key, same message: a repeated action never queues a second copy.
     dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -18,6 +18,8 @@ class Practice(TimestampMixin, db.Model):
     trial_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The owner's rule: coaches and owners sign in with a second factor.
     require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sessions: neither side may reschedule or cancel later than this many hours before.
+    session_change_cutoff_hours: Mapped[int] = mapped_column(Integer, default=24)
 
     # Billing state, written only by the Stripe sync (see coachhub/billing).
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), unique=True)

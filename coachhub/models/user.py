@@ -2,6 +2,7 @@
 
 import enum
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -82,6 +83,8 @@ class Membership(TenantMixin, TimestampMixin, db.Model):
         ForeignKey("membership.id", ondelete="SET NULL"), index=True
     )
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The member's own timezone for session times; None = the practice's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
     user: Mapped[User] = relationship(back_populates="memberships", foreign_keys=[user_id])
     practice: Mapped[Practice] = relationship()
@@ -97,6 +100,11 @@ class Membership(TenantMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MemberStatus.ACTIVE
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """Where this member is: their own timezone, else the practice's."""
+        return ZoneInfo(self.timezone or self.practice.timezone)
 
     @property
     def is_owner(self) -> bool:

@@ -38,6 +38,7 @@ PROVIDER_MODULES: tuple[str, ...] = (
     "coachhub.notifications.providers.meetings",
     "coachhub.notifications.providers.invitations",
     "coachhub.notifications.providers.inbox",
+    "coachhub.notifications.providers.sessions",
 )
 
 

@@ -173,7 +173,24 @@ def build_message(message: OutboundEmail) -> EmailMessage:
     email.set_content(message.body_text)
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html")
+    if message.calendar_ics:
+        add_invitation(email, message.calendar_ics)
     return email
+
+
+def add_invitation(email: EmailMessage, ics: str) -> None:
+    """Attach an iCalendar invitation the way calendar apps look for it.
+
+    Inline as a text/calendar alternative carrying its METHOD (Outlook, Gmail),
+    and as an invite.ics attachment (Apple Mail and the rest).
+    """
+    method = "REQUEST"
+    for line in ics.splitlines():
+        if line.upper().startswith("METHOD:"):
+            method = line.split(":", 1)[1].strip().upper()
+            break
+    email.add_alternative(ics, subtype="calendar", params={"method": method})
+    email.add_attachment(ics.encode(), maintype="application", subtype="ics", filename="invite.ics")
 
 
 def _deliver(message: OutboundEmail, email: EmailMessage) -> None:

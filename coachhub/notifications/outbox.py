@@ -36,9 +36,12 @@ def queue_email(
     practice: Practice | None = None,
     dedupe_key: str | None = None,
     headers: dict[str, str] | None = None,
+    calendar_ics: str | None = None,
     **context,
 ) -> OutboundEmail | None:
     """Render `email/<template>.{txt,html}` and add it to the outbox.
+
+    `calendar_ics` is an iCalendar invitation that delivery attaches.
 
     The subject is the text template's first line. Returns None when a message
     with the same `dedupe_key` was queued before (also by a concurrent run).
@@ -55,6 +58,7 @@ def queue_email(
         body_text=body.lstrip("\n"),
         body_html=html,
         headers=headers or None,
+        calendar_ics=calendar_ics,
         dedupe_key=dedupe_key,
         status=EmailStatus.PENDING,
         next_attempt_at=utcnow(),

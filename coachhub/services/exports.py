@@ -5,12 +5,15 @@ import zipfile
 from datetime import date, datetime
 from enum import Enum
 
-from sqlalchemy import select
+from sqlalchemy import Date, Integer, String, Text, cast, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
 from coachhub.models import (
+    ActionItem,
+    AgendaItem,
     Checkin,
+    CoachingSession,
     Contact,
     LedgerEntry,
     LogComment,
@@ -99,6 +102,14 @@ LEDGER_COLUMNS = (
 )  # fmt: skip
 TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 MESSAGE_COLUMNS = ("id", "author", "body", "ref_type", "ref_id", "ref_label", "created_at")
+SESSION_COLUMNS = (
+    "id", "starts_at", "ends_at", "status", "location", "video_url", "shared_notes",
+    "change_reason", "cancelled_at",
+)  # fmt: skip
+# Only in the practice's export (a coach's or the owner's), never in the client's own.
+PRIVATE_SESSION_COLUMNS = (*SESSION_COLUMNS, "private_notes")
+ACTION_ITEM_COLUMNS = ("id", "session_id", "goal_id", "title", "due_on", "done_on", "created_at")
+AGENDA_COLUMNS = ("id", "session_id", "source", "body")
 
 
 def _value(value):
@@ -113,8 +124,12 @@ def _row(obj, columns) -> dict:
     return {name: _value(getattr(obj, name)) for name in columns}
 
 
-def client_export(client: Membership) -> dict:
-    """Profile, goals, contacts, logs (with review and comments) and follow-ups of `client`."""
+def client_export(client: Membership, *, for_practice: bool = False) -> dict:
+    """Profile, goals, contacts, logs (with review and comments) and follow-ups of `client`.
+
+    Sessions come without the coach's private notes unless `for_practice` (the coach's or
+    owner's export of a client); the client's own export never has them.
+    """
     owned = {"practice_id": client.practice_id, "client_membership_id": client.id}
 
     def rows(model, *order, options=()):
@@ -185,7 +200,78 @@ def client_export(client: Membership) -> dict:
             for s in rows(StageChange, StageChange.changed_at, StageChange.id)
         ],
         "messages": message_rows(client),
+        **_session_data(client, for_practice),
     }
+
+
+def _session_data(client: Membership, for_practice: bool) -> dict:
+    """Sessions, action items and agenda points of `client`, in one query (UNION ALL).
+
+    The private notes are selected only `for_practice`; otherwise the column is a NULL and
+    the notes never leave the database.
+    """
+    s, a, p = CoachingSession, ActionItem, AgendaItem
+
+    def none(kind):
+        return cast(null(), kind)
+
+    text, number = String(), Integer()
+    when, day = s.starts_at.type, Date()
+
+    def owned(model):
+        return (model.practice_id == client.practice_id, model.client_membership_id == client.id)
+
+    sessions = select(
+        literal("session").label("kind"), s.id, s.id.label("session_id"),
+        none(number).label("goal_id"), cast(s.status, text).label("status"),
+        s.location.label("text"), s.video_url, s.shared_notes, s.change_reason,
+        (s.private_notes if for_practice else none(Text())).label("private_notes"),
+        s.starts_at, s.ends_at, s.cancelled_at, s.created_at,
+        none(day).label("due_on"), none(day).label("done_on"),
+    ).where(*owned(s))  # fmt: skip
+    actions = select(
+        literal("action"), a.id, a.session_id, a.goal_id, none(text), a.title, none(text),
+        none(Text()), none(text), none(Text()), none(when), none(when), none(when),
+        a.created_at, a.due_on, a.done_on,
+    ).where(*owned(a))  # fmt: skip
+    agenda = select(
+        literal("agenda"), p.id, p.session_id, none(number), p.source, p.body, none(text),
+        none(Text()), none(text), none(Text()), none(when), none(when), none(when),
+        none(when), none(day), none(day),
+    ).where(*owned(p))  # fmt: skip
+    union = union_all(sessions, actions, agenda).subquery()
+    rows = db.session.execute(
+        select(union).order_by(union.c.kind, union.c.starts_at, union.c.due_on, union.c.id)
+    ).all()
+    out: dict[str, list[dict]] = {"sessions": [], "action_items": [], "agenda_items": []}
+    for row in rows:
+        if row.kind == "session":
+            item = {
+                "id": row.id, "starts_at": _value(row.starts_at), "ends_at": _value(row.ends_at),
+                "status": row.status, "location": row.text, "video_url": row.video_url,
+                "shared_notes": row.shared_notes, "change_reason": row.change_reason,
+                "cancelled_at": _value(row.cancelled_at),
+            }  # fmt: skip
+            if for_practice:
+                item["private_notes"] = row.private_notes
+            out["sessions"].append(item)
+        elif row.kind == "action":
+            out["action_items"].append(
+                {
+                    "id": row.id,
+                    "session_id": row.session_id,
+                    "goal_id": row.goal_id,
+                    "title": row.text,
+                    "due_on": _value(row.due_on),
+                    "done_on": _value(row.done_on),
+                    "created_at": _value(row.created_at),
+                }  # fmt: skip
+            )
+        else:
+            out["agenda_items"].append(
+                {"id": row.id, "session_id": row.session_id, "source": row.status, "body": row.text}
+            )
+    return out
 
 
 def _csv(rows: list[dict], columns) -> str:
@@ -208,6 +294,14 @@ def client_export_zip(data: dict) -> bytes:
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
         "messages.csv": _csv(data["messages"], MESSAGE_COLUMNS),
+        "sessions.csv": _csv(
+            data["sessions"],
+            PRIVATE_SESSION_COLUMNS
+            if any("private_notes" in row for row in data["sessions"])
+            else SESSION_COLUMNS,
+        ),
+        "action_items.csv": _csv(data["action_items"], ACTION_ITEM_COLUMNS),
+        "agenda_items.csv": _csv(data["agenda_items"], AGENDA_COLUMNS),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

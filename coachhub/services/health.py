@@ -27,6 +27,7 @@ from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
 from coachhub.models import (
+    ActionItem,
     Approach,
     Contact,
     GoalStatus,
@@ -89,6 +90,25 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
         .where(log.practice_id == practice.id, log.visible_to(viewer), log.archived_at.is_(None))
         .group_by(log.client_membership_id)
         .subquery("log_stats")
+    )
+
+
+def action_stats(practice: Practice, viewer: Membership, today: date):
+    """Per client: action items agreed in coaching sessions, counted as follow-ups."""
+    item = ActionItem
+    due = item.due_on <= today
+    return (
+        select(
+            item.client_membership_id.label("client_id"),
+            _count(due).label("due"),
+            _count(and_(due, item.done_on.is_not(None), item.done_on <= item.due_on)).label(
+                "on_time"
+            ),
+            _count(and_(item.due_on < today, item.done_on.is_(None))).label("overdue"),
+        )
+        .where(item.practice_id == practice.id, item.visible_to(viewer))
+        .group_by(item.client_membership_id)
+        .subquery("action_stats")
     )
 
 
@@ -195,6 +215,8 @@ def health_query(
     goals = goal_stats(practice, viewer)
     contacts = contact_stats(practice, viewer, today)
     ledger = ledger_stats(practice, viewer, today)
+    # A session's action items are follow-ups too: on time and overdue count them.
+    actions = action_stats(practice, viewer, today)
     coach = aliased(Membership)
     coach_user = aliased(User)
     zero = literal(0)
@@ -206,8 +228,11 @@ def health_query(
         "ask_offer_share": _ratio(logs.c.strong, logs.c.logs),
         "reciprocity": _ratio(logs.c.offered, logs.c.logs),
         "information_rate": _ratio(logs.c.information_seeking, logs.c.approach_noted),
-        "on_time_rate": _ratio(logs.c.follow_ups_on_time, logs.c.follow_ups_due),
-        "overdue": func.coalesce(logs.c.overdue, zero),
+        "on_time_rate": _ratio(
+            func.coalesce(logs.c.follow_ups_on_time, zero) + func.coalesce(actions.c.on_time, zero),
+            func.coalesce(logs.c.follow_ups_due, zero) + func.coalesce(actions.c.due, zero),
+        ),
+        "overdue": func.coalesce(logs.c.overdue, zero) + func.coalesce(actions.c.overdue, zero),
         "keep_in_touch_rate": _ratio(logs.c.kit_yes, logs.c.kit_asked),
         "last_activity": logs.c.last_activity,
         "unreviewed": func.coalesce(logs.c.unreviewed, zero),
@@ -228,6 +253,7 @@ def health_query(
         .outerjoin(goals, goals.c.client_id == Membership.id)
         .outerjoin(contacts, contacts.c.client_id == Membership.id)
         .outerjoin(ledger, ledger.c.client_id == Membership.id)
+        .outerjoin(actions, actions.c.client_id == Membership.id)
         .where(
             Membership.practice_id == practice.id,
             Membership.visible_to(viewer),

@@ -66,6 +66,9 @@ def test_client_zip_export(world, login):
         "checkins.csv",
         "stage_changes.csv",
         "messages.csv",
+        "sessions.csv",
+        "action_items.csv",
+        "agenda_items.csv",
     }
     assert "My goal" in archive.read("goals.csv").decode()
     assert "Their goal" not in archive.read("goals.csv").decode()

@@ -63,6 +63,15 @@ SHOTS = [
         "/p/demo/coach/",
         follow="tr:has-text('Tom Nguyen') a[href$='/career']",
     ),
+    # Coaching sessions: booking an open slot, the coach's week, a session's page.
+    Shot("session-booking", "client@demo.test", "/p/demo/client/sessions/book"),
+    Shot("session-week", "coach@demo.test", "/p/demo/coach/sessions"),
+    Shot(
+        "session-page",
+        "coach@demo.test",
+        "/p/demo/coach/",
+        follow="[data-testid=upcoming-sessions] a[href*='/sessions/']",
+    ),
 ]
 
 

@@ -23,11 +23,11 @@ def _prefs(membership):
 
 
 def test_defaults_per_role(db, world):
-    assert set(_prefs(world.client_a1)) == {"client_daily_reminder"}
+    assert set(_prefs(world.client_a1)) == {"client_daily_reminder", "session_reminder"}
     coach = _prefs(world.coach_a1)
-    assert set(coach) == {"coach_weekly_digest"}
+    assert set(coach) == {"coach_weekly_digest", "session_reminder"}
     assert coach["coach_weekly_digest"].enabled and coach["coach_weekly_digest"].weekday == 0
-    assert set(_prefs(world.owner_a)) == {"coach_weekly_digest"}
+    assert set(_prefs(world.owner_a)) == {"coach_weekly_digest", "session_reminder"}
 
 
 def test_client_page_switches_the_daily_reminder_off_and_on(db, world, login):
