@@ -81,6 +81,9 @@ PARAMS = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_a1).id,
     "log_id": lambda w: _log(w.client_a1).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
+    "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_a1).id,
+    "import_id": lambda w: factories.PendingImportFactory(client=w.client_a1).id,
+    "entry_id": lambda w: factories.PromiseFactory(client=w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -91,6 +94,9 @@ PARAMS_B = {
     "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
     "log_id": lambda w: _log(w.client_b).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
+    "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_b).id,
+    "import_id": lambda w: factories.PendingImportFactory(client=w.client_b).id,
+    "entry_id": lambda w: factories.PromiseFactory(client=w.client_b).id,
 }
 
 

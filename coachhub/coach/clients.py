@@ -34,6 +34,7 @@ from coachhub.services import (
     exports,
     goals,
     health,
+    introductions,
     memberships,
 )
 from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
@@ -126,6 +127,7 @@ def client_detail(client_id: int):
         recent=recent,
         history=history,
         metrics=health.client_health(g.practice, g.membership, client, today),
+        introductions=introductions.for_client(g.practice, client.id),
         weeks=health.meetings_per_week(client, today),
         percent=health.percent,
         progress=goals.progress,

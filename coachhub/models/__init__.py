@@ -13,10 +13,14 @@ from coachhub.models.checkin import (
     StageChange,
 )
 from coachhub.models.contact import (
+    OPEN_INTRODUCTION,
     Contact,
+    Introduction,
+    IntroductionStatus,
     LedgerDirection,
     LedgerEntry,
     LedgerKind,
+    PendingImport,
     Touch,
     TouchKind,
 )
@@ -53,6 +57,10 @@ __all__ = [
     "EmailStatus",
     "CoachAssignment",
     "Contact",
+    "Introduction",
+    "IntroductionStatus",
+    "OPEN_INTRODUCTION",
+    "PendingImport",
     "Touch",
     "LedgerDirection",
     "LedgerEntry",
