@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import time_machine
 from sqlalchemy import select
 
-from coachhub.models import LedgerDirection, LedgerEntry, MeetingLog, Touch, TouchKind
+from coachhub.models import LedgerDirection, LedgerEntry, MeetingLog, Touch, TouchKind, utcnow
 from coachhub.services import ServiceError, ledger, meetings
 from tests import factories
 
@@ -86,7 +86,7 @@ def _data(contact, **kw) -> meetings.MeetingData:
     from coachhub.models import MeetingFormat
 
     defaults = dict(
-        met_on=date.today() - timedelta(days=1),
+        met_on=utcnow().date() - timedelta(days=1),
         format=MeetingFormat.COFFEE,
         contact=contact,
         ask="How does your team plan a quarter?",
