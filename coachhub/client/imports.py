@@ -42,6 +42,7 @@ def import_contacts():
                     "file",
                 )
             data = upload.read(contact_import.MAX_BYTES + 1)
+            upload.close()
             rows = contact_import.parse(form.source.data, data)
             pending = contact_import.stage(
                 g.practice, g.membership, form.source.data, filename, rows

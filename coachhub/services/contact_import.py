@@ -73,17 +73,23 @@ def _clean(value) -> str:
     return " ".join(str(value or "").split())
 
 
-def _csv_rows(text: str, header_starts: tuple[str, ...]) -> tuple[list[dict], int]:
-    """The CSV's rows as dicts, after any preamble (LinkedIn puts "Notes:" lines first);
-    returns them with the line number of the header."""
+def _csv_rows(text: str, header_starts: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """The CSV's rows as (line number in the file, dict), after any preamble (LinkedIn puts
+    "Notes:" lines first). A quoted value may span lines: a row's number is its first line."""
     lines = text.splitlines(keepends=True)
     for index, line in enumerate(lines[:50]):
         if line.lstrip("\ufeff").lower().startswith(header_starts):
             reader = csv.DictReader(io.StringIO("".join(lines[index:])))
+            rows, end = [], 1
             try:
-                return list(reader), index + 1
+                for record in reader:
+                    rows.append((index + end + 1, record))
+                    end = reader.line_num
             except csv.Error as error:
-                raise ImportFileError(f"The CSV cannot be read: {error}.") from error
+                raise ImportFileError(
+                    f"The CSV cannot be read near line {index + reader.line_num}: {error}."
+                ) from error
+            return rows
     raise ImportFileError(
         "This does not look like that export: no header row with the expected columns "
         f"(“{header_starts[0]}…”) in the first 50 lines."
@@ -99,12 +105,11 @@ def _field(record: dict, *names: str) -> str:
 
 
 def parse_linkedin(text: str) -> list[Row]:
-    records, header = _csv_rows(text, ("first name,",))
     rows = []
-    for offset, r in enumerate(records, start=1):
+    for line, r in _csv_rows(text, ("first name,",)):
         rows.append(
             Row(
-                line=header + offset,
+                line=line,
                 name=_clean(f"{_field(r, 'First Name')} {_field(r, 'Last Name')}"),
                 company=_field(r, "Company"),
                 title=_field(r, "Position"),
@@ -121,9 +126,8 @@ def parse_linkedin(text: str) -> list[Row]:
 def parse_google(text: str) -> list[Row]:
     """Google Contacts' CSV, in its older ("Name, Given Name …") and newer ("First Name,
     Middle Name …") column sets."""
-    records, header = _csv_rows(text, ("name,", "first name,"))
     rows = []
-    for offset, r in enumerate(records, start=1):
+    for line, r in _csv_rows(text, ("name,", "first name,")):
         name = _field(r, "Name") or _clean(
             " ".join(
                 _field(r, a, b)
@@ -136,7 +140,7 @@ def parse_google(text: str) -> list[Row]:
         )
         rows.append(
             Row(
-                line=header + offset,
+                line=line,
                 name=name,
                 company=_field(r, "Organization Name", "Organization 1 - Name"),
                 title=_field(r, "Organization Title", "Organization 1 - Title"),
