@@ -4,7 +4,12 @@ clients at different stages, written through the services as a real user would."
 from datetime import timedelta
 
 from coachhub.demo.checkins import seed_checkins
-from coachhub.demo.networking import seed_job_ask, seed_networking, seed_one_sided_contact
+from coachhub.demo.networking import (
+    seed_introductions,
+    seed_job_ask,
+    seed_networking,
+    seed_one_sided_contact,
+)
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
 from coachhub.security import hash_password
@@ -58,7 +63,7 @@ def build_demo() -> Practice:
     tom = member("client4@demo.test", Role.CLIENT, owner)
     # Several clients at different stages: busy, just starting, gone quiet, well advanced.
     seed_networking(practice, kim, coach, weeks=12, meetings=16, seed=1)
-    seed_one_sided_contact(practice, kim)
+    seed_introductions(practice, kim, seed_one_sided_contact(practice, kim))
     seed_networking(practice, kai, coach2, weeks=2, meetings=2, seed=2)
     seed_job_ask(practice, kai)
     seed_networking(practice, priya, coach, weeks=14, meetings=5, seed=3, quiet_days=45)
