@@ -270,7 +270,7 @@ class LedgerForm(FlaskForm):
 
 class IntroductionRequestForm(FlaskForm):
     introducer_contact_id = SelectField(
-        "Ask", coerce=optional_id, validate_choice=False, validators=[InputRequired()]
+        "Who to ask", coerce=optional_id, validate_choice=False, validators=[InputRequired()]
     )
     target = StringField(
         "to introduce me to",

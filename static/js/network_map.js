@@ -3,7 +3,7 @@
 (function () {
   var box = document.getElementById("network-map");
   if (!box || typeof cytoscape === "undefined") return;
-  var colours = { recent: "#146c43", warm: "#997404", cold: "#b02a37", never: "#495057", asked: "#ffffff" };
+  var colours = { recent: "#146c43", warm: "#7a5c00", cold: "#b02a37", never: "#495057", asked: "#ffffff" };
   fetch(box.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) { return response.json(); })
     .then(function (graph) {
