@@ -231,10 +231,12 @@ def network_map():
     ).all()
     trees, longest = contacts.introduction_chains(list(rows))
     today = g.practice.today()
+    open_intros, _ = intro_service.for_client(g.practice, g.membership.id)
     return render_template(
         "client/introductions/network.html",
         trees=trees,
         longest=longest,
+        asked=[i for i in open_intros if i.status == IntroductionStatus.REQUESTED],
         recency=lambda c: recency(c.last_touched_on, today),
         labels=RECENCY_LABELS,
     )

@@ -17,10 +17,11 @@ from coachhub.models import (
     LedgerKind,
     Membership,
     Practice,
+    TouchKind,
 )
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
-from coachhub.services.contacts import add_contact, require_client
+from coachhub.services.contacts import TOUCH_NOTE_MAX, add_contact, log_touch, require_client
 
 # How many closed introductions a page lists (open ones are all listed, up to PAGE_LIMIT).
 CLOSED_ON_PAGE = 20
@@ -130,6 +131,16 @@ def mark_met(
         raise ServiceError("Record the introduction as made first.", "met_on")
     intro.met_on = _day(practice, met_on, "met_on", after=intro.made_on)
     intro.status = IntroductionStatus.MET
+    if intro.introduced is not None:
+        # Meeting them is a touch: the keep-in-touch cadence counts from it.
+        log_touch(
+            practice,
+            actor,
+            intro.introduced,
+            TouchKind.OTHER,
+            intro.met_on,
+            note=f"Met through {intro.introducer.name}'s introduction"[:TOUCH_NOTE_MAX],
+        )
     record(practice, actor.user, "introduction.met", intro.introducer, introduction=intro.id)
 
 

@@ -14,9 +14,7 @@ from tests.network.sample_files import vcard
 pytestmark = pytest.mark.e2e
 
 
-def test_touch_promise_introduction_map_import_and_maintenance(
-    new_visitor, unique_email, tmp_path
-):
+def test_touch_promise_introduction_map_import_and_maintenance(new_visitor, unique_email, tmp_path):
     coach, client = practice_with_client(
         new_visitor, unique_email, "Network Journey Coaching", with_coach=False
     )

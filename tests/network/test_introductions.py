@@ -186,3 +186,12 @@ def test_dates_are_the_practices_own(world, login, db):
     with time_machine.travel("2026-03-08T07:30:00Z", tick=False):  # 23:30 on the 7th in LA
         intro = introductions.request_introduction(world.a, world.client_a1, kim, "someone")
     assert intro.requested_on == date(2026, 3, 7)
+
+
+def test_meeting_the_introduced_person_is_a_touch(world, db):
+    kim = factories.ContactFactory(client=world.client_a1, name="Kim")
+    intro = introductions.request_introduction(world.a, world.client_a1, kim, "someone")
+    lou = introductions.mark_made(world.a, world.client_a1, intro, "Lou")
+    assert lou.last_touched_on is None
+    introductions.mark_met(world.a, world.client_a1, intro)
+    assert lou.last_touched_on == world.a.today()

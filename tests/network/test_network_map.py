@@ -44,6 +44,13 @@ def test_the_map_page_and_its_text_alternative(world, login, db):
     assert "touched in the last 30 days" in page and "not touched for over 90 days" in page
 
 
+def test_the_text_alternative_lists_the_introductions_asked_for(world, login, db):
+    d = factories.ContactFactory(client=world.client_a1, name="Dan D")
+    factories.IntroductionFactory(client=world.client_a1, introducer=d, target="a CTO")
+    page = login(world.client_a1.user).get(f"{BASE}/network").get_data(as_text=True)
+    assert "Dan D → a CTO at Globex" in page
+
+
 def test_the_map_data(world, login, db):
     a, b, c, d = _chain(world)
     intro = factories.IntroductionFactory(client=world.client_a1, introducer=d, target="a CTO")
