@@ -252,10 +252,12 @@ def _timeline(contact: Contact, introduced: list[Contact], today: date) -> list[
             entries.append(
                 TimelineEntry(intro.met_on, "Met through the introduction", whom, intros_url)
             )
+    # Introduced through the pipeline: dated by the introduction, not by the row's creation.
+    made_on = {i.introduced_contact_id: i.made_on for i in asked if i.made_on}
     for other in introduced:
         entries.append(
             TimelineEntry(
-                other.created_at.astimezone(g.practice.tz).date(),
+                made_on.get(other.id) or other.created_at.astimezone(g.practice.tz).date(),
                 "Introduced you to " + other.name,
                 other.company,
                 url_for("client.contact_detail", contact_id=other.id),
