@@ -68,6 +68,9 @@ def dashboard():
         today=today,
         open_goals=open_goals,
         due=due,
+        promises=ledger.open_promises(
+            g.practice, g.membership, DUE_ON_DASHBOARD, due_by=today + timedelta(days=7)
+        ),
         stale=stale,
         feedback=feedback,
         # The pulse trend takes the place of the meetings chart once placed.

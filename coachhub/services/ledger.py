@@ -161,8 +161,12 @@ def keep_promise(
     record(practice, actor.user, "ledger.promise_kept", entry.contact, entry=entry.id)
 
 
-def open_promises(practice: Practice, client: Membership, limit: int = 100) -> list[LedgerEntry]:
-    """The client's promises not kept yet, soonest due first, with their contact (one query)."""
+def open_promises(
+    practice: Practice, client: Membership, limit: int = 100, due_by: date | None = None
+) -> list[LedgerEntry]:
+    """The client's promises not kept yet (due by `due_by`, if given), soonest due first,
+    with their contact (one query)."""
+    due = (LedgerEntry.promise_due_on <= due_by,) if due_by else ()
     return list(
         db.session.scalars(
             select(LedgerEntry)
@@ -173,6 +177,7 @@ def open_promises(practice: Practice, client: Membership, limit: int = 100) -> l
                 LedgerEntry.promise_due_on.is_not(None),
                 LedgerEntry.promise_done_on.is_(None),
                 Contact.archived_at.is_(None),
+                *due,
             )
             .options(contains_eager(LedgerEntry.contact))
             .order_by(LedgerEntry.promise_due_on, LedgerEntry.id)

@@ -175,3 +175,16 @@ def test_a_promise_is_overdue_by_the_practices_calendar_across_dst(world, db):
         assert entry.promise_state(world.a.today()) == "overdue"
     with time_machine.travel("2026-03-29T22:30:00Z", tick=False):  # 23:30 BST on the 29th
         assert entry.promise_state(world.a.today()) == "due"
+
+
+def test_promises_due_this_week_are_on_the_dashboard(world, login, db):
+    soon = factories.PromiseFactory(client=world.client_a1, description="Send the deck")
+    later = factories.PromiseFactory(
+        client=world.client_a1,
+        description="Send the book",
+        promise_due_on=world.a.today() + timedelta(days=20),
+    )
+    c = login(world.client_a1.user)
+    page = c.get(f"{BASE}/").get_data(as_text=True)
+    assert "promised Send the deck" in page and "Send the book" not in page
+    assert f"/promises/{soon.id}/kept" in page and f"/promises/{later.id}/kept" not in page
