@@ -9,6 +9,7 @@ back."""
 from datetime import timedelta
 
 from flask import g, render_template
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
@@ -63,8 +64,22 @@ def dashboard():
         .limit(FEEDBACK_ON_DASHBOARD)
     ).all()
     history = checkins.trend(g.practice, g.membership) if placed else []
+    # The coach and their name in one query (the relationship would take two).
+    coach = (
+        db.session.scalar(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(
+                Membership.practice_id == g.practice.id,
+                Membership.id == g.membership.coach_membership_id,
+            )
+        )
+        if g.membership.coach_membership_id
+        else None
+    )
     return render_template(
         "client/dashboard/dashboard.html",
+        coach=coach,
         today=today,
         open_goals=open_goals,
         due=due,
