@@ -20,8 +20,7 @@ ALLOWED_ENDINGS = {"linkedin": (".csv",), "google": (".csv",), "vcard": (".vcf",
 
 @bp.route("/contacts/import", methods=["GET", "POST"])
 def import_contacts():
-    # An export of a few thousand connections is larger than an ordinary form may be.
-    request.max_content_length = contact_import.MAX_BYTES + 64 * 1024
+    # The body may be larger than an ordinary form's (UPLOAD_LIMITS in the config).
     try:
         form = ImportForm()
         valid = form.validate_on_submit()

@@ -213,3 +213,21 @@ def test_a_row_number_is_its_line_in_the_file_even_after_multiline_notes():
     rows = contact_import.parse("google", sample_files.google_csv(3))
     # The header is line 1; each row's notes take two lines.
     assert [r.line for r in rows] == [2, 4, 6]
+
+
+def test_an_export_larger_than_an_ordinary_form_is_accepted(world, login, db):
+    """9,000 connections are about 1.3 MB: over the 1 MB of other forms, under the import's 4."""
+    data = sample_files.linkedin_csv(9000)
+    assert len(data) > 1024 * 1024
+    response = _upload(login(world.client_a1.user), "linkedin", data, "Connections.csv")
+    assert response.status_code == 302
+    assert len(db.session.scalar(select(PendingImport)).rows) == 9000
+
+
+def test_other_forms_keep_the_ordinary_limit(world, login, db):
+    c = login(world.client_a1.user)
+    contact = factories.ContactFactory(client=world.client_a1)
+    response = c.post(
+        f"{BASE}/contacts/{contact.id}/touch", data={"kind": "email", "note": "x" * 1_100_000}
+    )
+    assert response.status_code == 413
