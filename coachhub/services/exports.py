@@ -12,12 +12,12 @@ from coachhub.extensions import db
 from coachhub.models import (
     Checkin,
     Contact,
+    Introduction,
     LedgerEntry,
     LogComment,
     MeetingLog,
     Membership,
     NetworkingGoal,
-    Review,
     StageChange,
     Touch,
 )
@@ -96,6 +96,11 @@ COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
 LEDGER_COLUMNS = (
     "id", "contact_id", "direction", "kind", "description", "happened_on", "meeting_log_id",
+    "promise_due_on", "promise_done_on",
+)  # fmt: skip
+INTRODUCTION_COLUMNS = (
+    "id", "introducer_contact_id", "target", "target_company", "status", "requested_on",
+    "made_on", "met_on", "declined_on", "introduced_contact_id", "note",
 )  # fmt: skip
 TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 
@@ -122,8 +127,11 @@ def client_export(client: Membership) -> dict:
 
     goals = rows(NetworkingGoal, NetworkingGoal.id)
     contacts = rows(Contact, Contact.id)
-    logs = rows(MeetingLog, MeetingLog.met_on, MeetingLog.id)
-    reviews = {r.log_id: r for r in rows(Review, Review.id)}
+    # Each log with its review, in one query.
+    logs = rows(
+        MeetingLog, MeetingLog.met_on, MeetingLog.id, options=[joinedload(MeetingLog.review)]
+    )
+    reviews = {log.id: log.review for log in logs if log.review is not None}
     comments: dict[int, list[LogComment]] = {}
     for comment in rows(
         LogComment,
@@ -175,6 +183,10 @@ def client_export(client: Membership) -> dict:
             _row(e, LEDGER_COLUMNS)
             for e in rows(LedgerEntry, LedgerEntry.happened_on, LedgerEntry.id)
         ],
+        "introductions": [
+            _row(i, INTRODUCTION_COLUMNS)
+            for i in rows(Introduction, Introduction.requested_on, Introduction.id)
+        ],
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
             _row(s, STAGE_COLUMNS)
@@ -200,6 +212,7 @@ def client_export_zip(data: dict) -> bytes:
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
         "touches.csv": _csv(data["touches"], TOUCH_COLUMNS),
         "ledger.csv": _csv(data["ledger"], LEDGER_COLUMNS),
+        "introductions.csv": _csv(data["introductions"], INTRODUCTION_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
     }
