@@ -122,7 +122,7 @@ class MeetingForm(FlaskForm):
     # Shown only once the form has warned that the ask reads like a job request.
     keep_ask = BooleanField("Keep my ask as it is")
     offer_is_promise = BooleanField(
-        "My offer is a promise — remind me",
+        "This offer is a promise — remind me",
         description="A follow-up a week after the meeting, until you have kept it.",
     )
     keep_in_touch = RadioField(

@@ -138,7 +138,7 @@ def test_the_meeting_form_has_the_promise_box(world, login, db):
     c = login(world.client_a1.user)
     ana = factories.ContactFactory(client=world.client_a1)
     page = c.get(f"{BASE}/meetings/new").get_data(as_text=True)
-    assert "My offer is a promise — remind me" in page
+    assert "This offer is a promise — remind me" in page
     response = c.post(
         f"{BASE}/meetings/new",
         data={
