@@ -1,8 +1,6 @@
 """Introductions: the chains of who introduced whom, the pipeline of introductions asked for
 (requested → made → met, or declined), and the network map."""
 
-from datetime import timedelta
-
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -146,24 +144,6 @@ def decline_introduction(introduction_id: int):
     )
 
 
-def recency(last_touched_on, today) -> str:
-    """How recently a contact was touched, as the map's colour: recent, warm, cold, never."""
-    if last_touched_on is None:
-        return "never"
-    age = today - last_touched_on
-    if age <= timedelta(days=30):
-        return "recent"
-    return "warm" if age <= timedelta(days=90) else "cold"
-
-
-RECENCY_LABELS = {
-    "recent": "touched in the last 30 days",
-    "warm": "touched 31–90 days ago",
-    "cold": "not touched for over 90 days",
-    "never": "never touched",
-}
-
-
 def network_graph() -> dict:
     """The map's nodes (contacts, with their recency) and edges (introductions); one query
     for the contacts, one for the introductions still open."""
@@ -202,7 +182,7 @@ def network_graph() -> dict:
             "id": f"c{row.id}",
             "label": row.name,
             "company": row.company,
-            "recency": recency(row.last_touched_on, today),
+            "recency": contacts.touch_recency(row.last_touched_on, today),
             "url": url_for("client.contact_detail", contact_id=row.id),
         }
         for row in chosen
@@ -237,8 +217,8 @@ def network_map():
         trees=trees,
         longest=longest,
         asked=[i for i in open_intros if i.status == IntroductionStatus.REQUESTED],
-        recency=lambda c: recency(c.last_touched_on, today),
-        labels=RECENCY_LABELS,
+        recency=lambda c: contacts.touch_recency(c.last_touched_on, today),
+        labels=contacts.RECENCY_LABELS,
     )
 
 

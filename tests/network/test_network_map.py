@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import time_machine
 
-from coachhub.client.introductions import recency
+from coachhub.services.contacts import touch_recency as recency
 from tests import factories
 
 BASE = "/p/alpha/client"
