@@ -43,6 +43,9 @@ class Config:
 
     # The largest request body read (bytes); Stripe's events and every form fit well within.
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(1024 * 1024)))
+    # Pages that take a file larger than that: endpoint -> bytes (the contact import: 4 MB
+    # of file and the form around it).
+    UPLOAD_LIMITS = {"client.import_contacts": 4 * 1024 * 1024 + 64 * 1024}
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

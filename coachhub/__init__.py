@@ -24,7 +24,7 @@ from werkzeug.exceptions import BadRequest
 
 from coachhub import headers, idempotency, rate_limits
 from coachhub.extensions import csrf, db, login_manager, migrate
-from coachhub.inputs import BoundedIntConverter
+from coachhub.inputs import BoundedIntConverter, allow_large_uploads
 from config import BASE_DIR, CONFIGS, Config
 
 
@@ -106,6 +106,8 @@ def _session_user_id() -> int | None:
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    # Before the CSRF check and the double-submit key, which read the form.
+    app.before_request(allow_large_uploads)
     csrf.init_app(app)
     login_manager.init_app(app)
     idempotency.init_app(app)

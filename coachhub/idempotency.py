@@ -39,6 +39,12 @@ def submission_key(user_id: int) -> str:
     for name in sorted(set(request.form) - UNKEYED_FIELDS):
         for value in request.form.getlist(name):
             digest.update(name.encode() + b"=" + value.encode() + b"\0")
+    # An uploaded file is part of what was sent: another file is another request.
+    for name in sorted(request.files):
+        for upload in request.files.getlist(name):
+            digest.update(name.encode() + b"=" + (upload.filename or "").encode() + b"\0")
+            digest.update(hashlib.sha256(upload.stream.read()).digest())
+            upload.stream.seek(0)
     return digest.hexdigest()
 
 

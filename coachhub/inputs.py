@@ -9,6 +9,7 @@ import re
 from datetime import date
 from urllib.parse import urlsplit
 
+from flask import current_app, request
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField
@@ -93,3 +94,12 @@ class BaseForm(FlaskForm):
         if not isinstance(field, DateField) or field.data is None or field.errors:
             return False
         return not EARLIEST_DATE <= field.data <= LATEST_DATE
+
+
+def allow_large_uploads() -> None:
+    """A page listed in UPLOAD_LIMITS may receive a larger body than MAX_CONTENT_LENGTH.
+
+    Runs before anything reads the form (the CSRF check, the double-submit key)."""
+    limit = current_app.config["UPLOAD_LIMITS"].get(request.endpoint)
+    if limit:
+        request.max_content_length = limit

@@ -17,14 +17,19 @@ from coachhub.models import (
     GoalFocus,
     GoalStatus,
     InboxItem,
+    Introduction,
     Invitation,
     KeepInTouch,
+    LedgerDirection,
+    LedgerEntry,
+    LedgerKind,
     LogComment,
     MeetingFormat,
     MeetingLog,
     Membership,
     Message,
     NetworkingGoal,
+    PendingImport,
     Practice,
     Review,
     Role,
@@ -119,6 +124,69 @@ class TouchFactory(Base):
     kind = TouchKind.EMAIL
     touched_on = factory.LazyFunction(lambda: utcnow().date())
     note = ""
+
+
+class IntroductionFactory(Base):
+    """An introduction asked of a contact (created if none given), today, still requested."""
+
+    class Meta:
+        model = Introduction
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    introducer = factory.LazyAttribute(lambda o: ContactFactory(client=o.client))
+    target = "someone in the data team"
+    target_company = "Globex"
+    requested_on = factory.LazyFunction(lambda: utcnow().date())
+
+
+class PromiseFactory(Base):
+    """A ledger entry that is a promise (given today, due in a week), not kept yet."""
+
+    class Meta:
+        model = LedgerEntry
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    contact = factory.LazyAttribute(lambda o: ContactFactory(client=o.client))
+    direction = LedgerDirection.GAVE
+    kind = LedgerKind.ARTICLE
+    description = "Send the article on hiring panels"
+    happened_on = factory.LazyFunction(lambda: utcnow().date())
+    promise_due_on = factory.LazyFunction(lambda: utcnow().date() + timedelta(days=7))
+
+
+class PendingImportFactory(Base):
+    """A parsed contact file waiting for confirmation: one new row, one with a problem."""
+
+    class Meta:
+        model = PendingImport
+        exclude = ("client",)
+
+    client = None
+    practice_id = factory.LazyAttribute(lambda o: o.client.practice_id)
+    client_membership_id = factory.LazyAttribute(lambda o: o.client.id)
+    source = "vcard"
+    filename = "contacts.vcf"
+    rows = factory.LazyFunction(
+        lambda: [
+            {
+                "line": 1,
+                "name": "Ada Import",
+                "company": "Initech",
+                "title": "",
+                "email": "ada@import.test",
+                "profile_url": "",
+                "notes": "",
+                "problems": [],
+                "duplicate": "",
+            }
+        ]
+    )
 
 
 class MeetingLogFactory(Base):

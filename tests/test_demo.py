@@ -113,3 +113,30 @@ def test_the_demo_has_sessions_past_and_upcoming(db, login):
     coach = login(user("coach@demo.test"), "demo-password")
     for path in ("coach/sessions", "coach/availability", "coach/"):
         assert coach.get(f"/p/demo/{path}").status_code == 200
+
+
+def test_demo_shows_the_introduction_pipeline_the_map_and_a_promise(app, db, login):
+    from coachhub.models import Introduction, IntroductionStatus, LedgerEntry
+
+    build_demo()
+    db.session.commit()
+    statuses = set(db.session.scalars(select(Introduction.status)))
+    assert {
+        IntroductionStatus.REQUESTED,
+        IntroductionStatus.MADE,
+        IntroductionStatus.MET,
+    } <= statuses
+    promise = db.session.scalar(select(LedgerEntry).where(LedgerEntry.promise_due_on.is_not(None)))
+    assert promise is not None and promise.promise_done_on is None
+    kim = db.session.scalar(select(User).where(User.email == "client@demo.test"))
+    c = login(kim, "demo-password")
+    page = c.get("/p/demo/client/introductions").get_data(as_text=True)
+    assert 'data-testid="open-introductions"' in page and "someone in the platform team" in page
+    graph = c.get("/p/demo/client/network.json").get_json()
+    names = {n["label"] for n in graph["nodes"]}
+    assert {"Mere Tawhiri", "Tama Ngata", "Hana Sato"} <= names
+    ids = {n["label"]: n["id"] for n in graph["nodes"]}
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert (ids["Mere Tawhiri"], ids["Tama Ngata"]) in edges
+    assert (ids["Tama Ngata"], ids["Hana Sato"]) in edges
+    assert "Promises to keep" in c.get("/p/demo/client/follow-ups").get_data(as_text=True)

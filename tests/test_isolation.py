@@ -86,6 +86,9 @@ PARAMS = {
     "session_id": lambda w: factories.CoachingSessionFactory(client=w.client_a1).id,
     "action_id": lambda w: _action_item(w.client_a1).id,
     "blocked_id": lambda w: _blocked(w.coach_a1).id,
+    "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_a1).id,
+    "import_id": lambda w: factories.PendingImportFactory(client=w.client_a1).id,
+    "entry_id": lambda w: factories.PromiseFactory(client=w.client_a1).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -100,6 +103,9 @@ PARAMS_B = {
     "session_id": lambda w: factories.CoachingSessionFactory(client=w.client_b).id,
     "action_id": lambda w: _action_item(w.client_b).id,
     "blocked_id": lambda w: _blocked(w.coach_b).id,
+    "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_b).id,
+    "import_id": lambda w: factories.PendingImportFactory(client=w.client_b).id,
+    "entry_id": lambda w: factories.PromiseFactory(client=w.client_b).id,
 }
 
 

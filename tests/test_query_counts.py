@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from coachhub.models import KeepInTouch, utcnow
+from coachhub.models import IntroductionStatus, KeepInTouch, utcnow
 from tests import factories
 
 # Every page: at most 12 queries, the same at any data size.
@@ -60,6 +60,8 @@ class Data:
                 )
                 factories.db.session.add(row)
             factories.db.session.commit()
+        self.intro = factories.IntroductionFactory(client=world.client_a1, introducer=self.contact)
+        self.pending = factories.PendingImportFactory(client=world.client_a1)
 
     def add(self, n: int) -> None:
         w, today = self.w, utcnow().date()
@@ -88,6 +90,20 @@ class Data:
                 factories.ReviewFactory(log_row=log)
             factories.LogCommentFactory(log_row=self.log)
             factories.TouchFactory(client=w.client_a1, contact=self.contact, note=f"Touch {i}")
+            # Introductions at every step, asked of this contact and of the new one; promises.
+            status = list(IntroductionStatus)[i % 4]
+            factories.IntroductionFactory(
+                client=w.client_a1,
+                introducer=self.contact if i % 2 else contact,
+                status=status,
+                made_on=today
+                if status in (IntroductionStatus.MADE, IntroductionStatus.MET)
+                else None,
+                introduced_contact_id=previous.id
+                if status != IntroductionStatus.REQUESTED
+                else None,
+            )
+            factories.PromiseFactory(client=w.client_a1, contact=self.contact if i % 2 else contact)
             other = factories.client(w.a, w.coach_a1 if i % 2 else w.coach_a2)
             other_log = factories.MeetingLogFactory(
                 client=other,
@@ -116,6 +132,12 @@ CLIENT_PAGES = [
     "/contacts/new",
     "/contacts/stale",
     "/introductions",
+    "/introductions/new",
+    "/introductions/{intro}/made",
+    "/network",
+    "/network.json",
+    "/contacts/import",
+    "/contacts/import/{pending}",
     "/meetings",
     "/meetings?status=archived",
     "/meetings/new",
@@ -202,6 +224,8 @@ def test_query_count_does_not_grow(world, login, count_queries, who, area, path)
         log=data.log.id,
         client=world.client_a1.id,
         session=data.session.id,
+        intro=data.intro.id,
+        pending=data.pending.id,
     )
     data.add(3)
     small = _measure(c, url, count_queries)

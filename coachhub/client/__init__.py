@@ -43,6 +43,8 @@ def init_app(app: Flask) -> None:
         export,
         follow_ups,
         goals,
+        imports,
+        introductions,
         meetings,
         messages,
         sessions,

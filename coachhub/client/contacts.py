@@ -14,7 +14,15 @@ from coachhub.client.forms import ContactForm, LedgerForm, TouchForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
 from coachhub.inputs import bounded_id, safe_next
-from coachhub.models import Contact, LedgerDirection, LedgerEntry, MeetingLog, Touch, TouchKind
+from coachhub.models import (
+    Contact,
+    Introduction,
+    LedgerDirection,
+    LedgerEntry,
+    MeetingLog,
+    Touch,
+    TouchKind,
+)
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, contacts, ledger
 from coachhub.tenancy import get_scoped_or_404, scoped_select
@@ -156,13 +164,24 @@ def add_ledger_entry(contact_id: int):
                 form.kind.data,
                 form.description.data,
                 form.happened_on.data,
+                promise_due_on=(
+                    form.remind_on.data
+                    or ledger.default_reminder(g.practice, form.happened_on.data)
+                    if form.is_promise.data
+                    else None
+                ),
             )
         except ServiceError as error:
             db.session.rollback()
             attach_error(form, error, "description")
         else:
             db.session.commit()
-            flash("Added to the ledger.", "success")
+            flash(
+                "Added to the ledger, and to your follow-ups until you keep it."
+                if form.is_promise.data
+                else "Added to the ledger.",
+                "success",
+            )
             return redirect(url_for("client.contact_detail", contact_id=contact.id) + "#ledger")
     return contact_detail(contact_id, ledger_form=form)
 
@@ -180,7 +199,7 @@ class TimelineEntry:
 
 def _timeline(contact: Contact, introduced: list[Contact], today: date) -> list[TimelineEntry]:
     """Touches, meetings, follow-ups and introductions with this contact, newest first
-    (two queries; the introductions are already loaded)."""
+    (three queries; the people they introduced are already loaded)."""
     entries: list[TimelineEntry] = []
     touches = db.session.scalars(
         scoped_select(Touch)
@@ -207,10 +226,38 @@ def _timeline(contact: Contact, introduced: list[Contact], today: date) -> list[
                     log.follow_up_due_on, f"Follow-up due{late}", log.follow_up_action, url
                 )
             )
+    asked = db.session.scalars(
+        scoped_select(Introduction)
+        .where(
+            (Introduction.introducer_contact_id == contact.id)
+            | (Introduction.introduced_contact_id == contact.id)
+        )
+        .order_by(Introduction.id.desc())
+        .limit(TIMELINE_LIMIT)
+    ).all()
+    intros_url = url_for("client.introductions")
+    for intro in asked:
+        if intro.introduced_contact_id == contact.id:
+            entries.append(TimelineEntry(intro.made_on or intro.requested_on, "Introduced to you"))
+            continue
+        whom = intro.target + (f" at {intro.target_company}" if intro.target_company else "")
+        entries.append(
+            TimelineEntry(intro.requested_on, "Asked for an introduction", whom, intros_url)
+        )
+        if intro.declined_on:
+            entries.append(
+                TimelineEntry(intro.declined_on, "Introduction declined", whom, intros_url)
+            )
+        if intro.met_on:
+            entries.append(
+                TimelineEntry(intro.met_on, "Met through the introduction", whom, intros_url)
+            )
+    # Introduced through the pipeline: dated by the introduction, not by the row's creation.
+    made_on = {i.introduced_contact_id: i.made_on for i in asked if i.made_on}
     for other in introduced:
         entries.append(
             TimelineEntry(
-                other.created_at.astimezone(g.practice.tz).date(),
+                made_on.get(other.id) or other.created_at.astimezone(g.practice.tz).date(),
                 "Introduced you to " + other.name,
                 other.company,
                 url_for("client.contact_detail", contact_id=other.id),
@@ -300,13 +347,3 @@ def stale_contacts():
     return render_template(
         "client/contacts/stale_contacts.html", page=page, today=today, action_form=ConfirmForm()
     )
-
-
-@bp.get("/introductions")
-def introductions():
-    """Who introduced whom: one query for the client's contacts, trees built in Python."""
-    rows = db.session.scalars(
-        scoped_select(Contact).where(Contact.archived_at.is_(None)).order_by(Contact.name)
-    ).all()
-    trees, longest = contacts.introduction_chains(list(rows))
-    return render_template("client/contacts/introductions.html", trees=trees, longest=longest)

@@ -134,13 +134,30 @@ def dashboard():
         .limit(FEEDBACK_ON_DASHBOARD)
     ).all()
     history = checkins.trend(g.practice, g.membership) if placed else []
+    # The coach and their name in one query (the relationship would take two).
+    coach = (
+        db.session.scalar(
+            select(Membership)
+            .options(joinedload(Membership.user))
+            .where(
+                Membership.practice_id == g.practice.id,
+                Membership.id == g.membership.coach_membership_id,
+            )
+        )
+        if g.membership.coach_membership_id
+        else None
+    )
     return render_template(
         "client/dashboard/dashboard.html",
+        coach=coach,
         today=today,
         open_goals=open_goals,
         due=due,
         upcoming_sessions=upcoming,
         tz=g.membership.tz,
+        promises=ledger.open_promises(
+            g.practice, g.membership, DUE_ON_DASHBOARD, due_by=today + timedelta(days=7)
+        ),
         stale=stale,
         feedback=feedback,
         # The pulse trend takes the place of the meetings chart once placed.

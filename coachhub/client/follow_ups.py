@@ -5,13 +5,13 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
-from coachhub.client.forms import DoneForm
+from coachhub.client.forms import DayForm, DoneForm
 from coachhub.extensions import db
-from coachhub.models import ActionItem, MeetingLog
+from coachhub.models import ActionItem, LedgerEntry, MeetingLog
 from coachhub.pagination import paginate
-from coachhub.services import ServiceError, meetings
+from coachhub.services import ServiceError, ledger, meetings
 from coachhub.shared_views import load_log
-from coachhub.tenancy import scoped_select
+from coachhub.tenancy import get_scoped_or_404, scoped_select
 from coachhub.urls import local_next
 
 ACTIONS_ON_PAGE = 50
@@ -59,10 +59,30 @@ def follow_ups():
         "client/follow_ups/follow_ups.html",
         page=paginate(query),
         actions=actions,
+        promises=ledger.open_promises(g.practice, g.membership) if show == "open" else [],
         show=show,
         today=today,
         done_form=DoneForm(formdata=None, done_on=today),
     )
+
+
+@bp.post("/promises/<int:entry_id>/kept")
+def keep_promise(entry_id: int):
+    """A promise from the ledger kept: its follow-up is done, and it counts as a touch."""
+    entry = get_scoped_or_404(LedgerEntry, entry_id, options=[joinedload(LedgerEntry.contact)])
+    form = DayForm()
+    if not form.validate():
+        flash("Give the date you kept it as a date.", "danger")
+    else:
+        try:
+            ledger.keep_promise(g.practice, g.membership, entry, form.on.data)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"Promise to {entry.contact.name} kept.", "success")
+    return redirect(local_next() or url_for("client.follow_ups"))
 
 
 @bp.post("/follow-ups/<int:log_id>/done")

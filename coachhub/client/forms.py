@@ -1,5 +1,6 @@
 """Client portal forms: contacts, meeting logs, follow-ups, check-ins."""
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -120,6 +121,10 @@ class MeetingForm(FlaskForm):
     reflection = _area("Reflection on my approach", "What would you do differently next time?")
     # Shown only once the form has warned that the ask reads like a job request.
     keep_ask = BooleanField("Keep my ask as it is")
+    offer_is_promise = BooleanField(
+        "This offer is a promise — remind me",
+        description="A follow-up a week after the meeting, until you have kept it.",
+    )
     keep_in_touch = RadioField(
         "Asked to keep in touch?",
         choices=[
@@ -281,3 +286,58 @@ class ActionDoneForm(FlaskForm):
 
 class TimezoneForm(FlaskForm):
     timezone = member_timezone_field()
+    # A promise ("I'll send the article") is also a follow-up, due on this day.
+    is_promise = BooleanField("This is a promise — remind me")
+    remind_on = DateField(
+        "Remind me on", validators=[Optional()], description="A week from today if left empty."
+    )
+
+
+class IntroductionRequestForm(FlaskForm):
+    introducer_contact_id = SelectField(
+        "Who to ask", coerce=optional_id, validate_choice=False, validators=[InputRequired()]
+    )
+    target = StringField(
+        "to introduce me to",
+        validators=[
+            DataRequired(message="Who would you like to meet?"),
+            Length(max=255, message="Keep it under 255 characters."),
+        ],
+        description="e.g. someone in the data team.",
+    )
+    target_company = StringField("at (company)", validators=[Length(max=120)])
+    note = TextAreaField(
+        "Note",
+        validators=TEXT,
+        description="Optional: why, what you would ask them.",
+        render_kw={"rows": 2},
+    )
+    requested_on = DateField("Asked on", validators=[Optional()], description="Today if empty.")
+
+
+class IntroductionMadeForm(FlaskForm):
+    name = StringField("Their name", validators=[DataRequired(), Length(max=120)])
+    company = StringField("Company", validators=[Length(max=120)])
+    email = StringField(
+        "Email",
+        validators=[Optional(), Email(message="Enter a valid email address."), Length(max=254)],
+    )
+    made_on = DateField("Introduced on", validators=[Optional()], description="Today if empty.")
+
+
+class DayForm(FlaskForm):
+    """One optional date (today if empty): an introduction met or declined, a promise kept."""
+
+    on = DateField("On", validators=[Optional()])
+
+
+class ImportForm(FlaskForm):
+    source = SelectField(
+        "From",
+        choices=[
+            SelectChoice("linkedin", "LinkedIn export (Connections.csv)"),
+            SelectChoice("google", "Google Contacts (CSV)"),
+            SelectChoice("vcard", "vCard (.vcf)"),
+        ],
+    )
+    file = FileField("File", validators=[FileRequired(message="Choose a file to import.")])

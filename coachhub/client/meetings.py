@@ -79,6 +79,7 @@ def _meeting_data(form: MeetingForm, log: MeetingLog | None = None) -> MeetingDa
         new_introductions=(form.new_introductions.data or "").splitlines(),
         approach=form.approach.data,
         keep_in_touch=form.keep_in_touch.data,
+        offer_is_promise=bool(form.offer_is_promise.data),
         follow_up_due_on=form.follow_up_due_on.data,
         follow_up_done_on=form.follow_up_done_on.data,
         **{name: form[name].data or "" for name in TEXT_FIELDS},

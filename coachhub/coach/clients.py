@@ -35,6 +35,7 @@ from coachhub.services import (
     exports,
     goals,
     health,
+    introductions,
     memberships,
 )
 from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
@@ -136,6 +137,7 @@ def client_detail(client_id: int):
         history=history,
         client_sessions=client_sessions,
         metrics=health.client_health(g.practice, g.membership, client, today),
+        introductions=introductions.for_client(g.practice, client.id),
         weeks=health.meetings_per_week(client, today),
         percent=health.percent,
         progress=goals.progress,

@@ -5,7 +5,12 @@ from datetime import timedelta
 
 from coachhub.demo.checkins import seed_checkins
 from coachhub.demo.inbox import seed_inbox
-from coachhub.demo.networking import seed_job_ask, seed_networking, seed_one_sided_contact
+from coachhub.demo.networking import (
+    seed_introductions,
+    seed_job_ask,
+    seed_networking,
+    seed_one_sided_contact,
+)
 from coachhub.demo.sessions import seed_availability, seed_sessions
 from coachhub.extensions import db
 from coachhub.models import Membership, Practice, Role, User, utcnow
@@ -68,7 +73,7 @@ def build_demo() -> Practice:
 def _seed_history(practice, owner, coach, coach2, kim, kai, priya, tom) -> None:
     # Several clients at different stages: busy, just starting, gone quiet, well advanced.
     seed_networking(practice, kim, coach, weeks=12, meetings=16, seed=1)
-    seed_one_sided_contact(practice, kim)
+    seed_introductions(practice, kim, seed_one_sided_contact(practice, kim))
     seed_networking(practice, kai, coach2, weeks=2, meetings=2, seed=2)
     seed_job_ask(practice, kai)
     seed_networking(practice, priya, coach, weeks=14, meetings=5, seed=3, quiet_days=45)

@@ -17,7 +17,7 @@ from coachhub.models import (
     Practice,
     utcnow,
 )
-from coachhub.services import contacts, goals, ledger, reviews
+from coachhub.services import contacts, goals, introductions, ledger, reviews
 from coachhub.services import meetings as meetings_service
 from coachhub.services.meetings import MeetingData
 
@@ -223,7 +223,7 @@ def seed_job_ask(practice: Practice, client: Membership) -> None:
     )
 
 
-def seed_one_sided_contact(practice: Practice, client: Membership) -> None:
+def seed_one_sided_contact(practice: Practice, client: Membership) -> Contact:
     """A contact the client has only taken from, so the ledger's nudge has something to say."""
     mere = contacts.add_contact(
         practice,
@@ -252,4 +252,64 @@ def seed_one_sided_contact(practice: Practice, client: Membership) -> None:
         "information",
         "Walked me through how Xero runs design critiques",
         practice.today() - timedelta(days=3),
+    )
+    return mere
+
+
+def seed_introductions(practice: Practice, client: Membership, introducer: Contact) -> None:
+    """Introductions through the pipeline: a chain of three (the introducer introduced Tama,
+    who introduced Hana), an open request asked of Hana, and a promise to Tama still to keep."""
+    today = practice.today()
+    first = introductions.request_introduction(
+        practice,
+        client,
+        introducer,
+        "someone who runs a design system",
+        "Canva",
+        requested_on=today - timedelta(days=24),
+    )
+    tama = introductions.mark_made(
+        practice,
+        client,
+        first,
+        "Tama Ngata",
+        "Canva",
+        "tama@example.com",
+        made_on=today - timedelta(days=20),
+    )
+    introductions.mark_met(practice, client, first, today - timedelta(days=14))
+    second = introductions.request_introduction(
+        practice,
+        client,
+        tama,
+        "a researcher on the growth team",
+        "Atlassian",
+        requested_on=today - timedelta(days=12),
+    )
+    hana = introductions.mark_made(
+        practice,
+        client,
+        second,
+        "Hana Sato",
+        "Atlassian",
+        made_on=today - timedelta(days=9),
+    )
+    introductions.request_introduction(
+        practice,
+        client,
+        hana,
+        "someone in the platform team",
+        "Atlassian",
+        note="To hear how they decide what to build in-house",
+        requested_on=today - timedelta(days=4),
+    )
+    ledger.add_entry(
+        practice,
+        client,
+        tama,
+        "gave",
+        "article",
+        "I'll send Tama the article on design tokens at scale",
+        today - timedelta(days=2),
+        promise_due_on=today + timedelta(days=3),
     )

@@ -22,10 +22,14 @@ from coachhub.models.coaching_session import (
     SessionStatus,
 )
 from coachhub.models.contact import (
+    OPEN_INTRODUCTION,
     Contact,
+    Introduction,
+    IntroductionStatus,
     LedgerDirection,
     LedgerEntry,
     LedgerKind,
+    PendingImport,
     Touch,
     TouchKind,
 )
@@ -73,6 +77,10 @@ __all__ = [
     "ConversationRead",
     "InboxItem",
     "Message",
+    "Introduction",
+    "IntroductionStatus",
+    "OPEN_INTRODUCTION",
+    "PendingImport",
     "Touch",
     "LedgerDirection",
     "LedgerEntry",

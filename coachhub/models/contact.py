@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coachhub.extensions import db
@@ -114,10 +114,91 @@ class LedgerEntry(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     meeting_log_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_log.id", ondelete="CASCADE"), index=True
     )
+    # A promise ("I'll send the article") is a follow-up for the client: due, then kept.
+    promise_due_on: Mapped[date | None] = mapped_column(Date)
+    promise_done_on: Mapped[date | None] = mapped_column(Date)
 
     contact: Mapped[Contact] = relationship()
 
     __table_args__ = (
         # A contact's ledger and every contact's balance per client.
         Index("ix_ledger_entry_contact_happened", "contact_id", "happened_on"),
+        # The client's open promises by due date (the follow-ups page).
+        Index("ix_ledger_entry_client_promise_due", "client_membership_id", "promise_due_on"),
     )
+
+    @property
+    def is_promise(self) -> bool:
+        return self.promise_due_on is not None
+
+    def promise_state(self, today: date) -> str | None:
+        """None (not a promise), 'done', 'overdue', 'due' (today) or 'planned'."""
+        if self.promise_due_on is None:
+            return None
+        if self.promise_done_on is not None:
+            return "done"
+        if self.promise_due_on < today:
+            return "overdue"
+        return "due" if self.promise_due_on == today else "planned"
+
+
+class IntroductionStatus(enum.StrEnum):
+    """An introduction the client asked a contact for: requested → made → met, or declined."""
+
+    REQUESTED = "requested"
+    MADE = "made"
+    MET = "met"
+    DECLINED = "declined"
+
+
+OPEN_INTRODUCTION = (IntroductionStatus.REQUESTED, IntroductionStatus.MADE)
+
+
+class Introduction(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
+    """ "Ask X to introduce me to someone at Y", followed from the ask to the meeting."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    introducer_contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contact.id", ondelete="CASCADE"), index=True
+    )
+    # Who the client would like to meet: "someone at Y", "the head of data at Y".
+    target: Mapped[str] = mapped_column(String(255))
+    target_company: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[IntroductionStatus] = mapped_column(
+        str_enum(IntroductionStatus), default=IntroductionStatus.REQUESTED
+    )
+    requested_on: Mapped[date] = mapped_column(Date)
+    made_on: Mapped[date | None] = mapped_column(Date)
+    met_on: Mapped[date | None] = mapped_column(Date)
+    declined_on: Mapped[date | None] = mapped_column(Date)
+    # The contact the introduction brought (created, introduced by the introducer, when made).
+    introduced_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    introducer: Mapped[Contact] = relationship(foreign_keys=[introducer_contact_id])
+    introduced: Mapped[Contact | None] = relationship(foreign_keys=[introduced_contact_id])
+
+    __table_args__ = (Index("ix_introduction_client_status", "client_membership_id", "status"),)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_INTRODUCTION
+
+    @property
+    def latest_on(self) -> date:
+        return self.declined_on or self.met_on or self.made_on or self.requested_on
+
+
+class PendingImport(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
+    """A parsed contact file waiting for the client's confirmation (upload → preview → import).
+
+    The rows live here rather than in the session cookie: 5,000 contacts do not fit in one.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    # [{"name":…, "company":…, "title":…, "email":…, "profile_url":…, "notes":…}, …]
+    rows: Mapped[list] = mapped_column(JSON)

@@ -54,6 +54,8 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     offer: Mapped[str] = mapped_column(Text, default="")
     # After the meeting.
     learned: Mapped[str] = mapped_column(Text, default="")
+    # The offer is a promise ("I'll send the article"): its ledger entry is a follow-up too.
+    offer_is_promise: Mapped[bool] = mapped_column(default=False)
     they_asked: Mapped[str] = mapped_column(Text, default="")
     introductions: Mapped[str] = mapped_column(Text, default="")
     approach: Mapped[Approach | None] = mapped_column(str_enum(Approach))

@@ -195,6 +195,24 @@ def refresh_touch(contact: Contact, today: date) -> None:
         contact.touch_due_on = None
 
 
+def touch_recency(last_touched_on: date | None, today: date) -> str:
+    """How recently a contact was touched, as the map's colour: recent, warm, cold, never."""
+    if last_touched_on is None:
+        return "never"
+    age = today - last_touched_on
+    if age <= timedelta(days=30):
+        return "recent"
+    return "warm" if age <= timedelta(days=90) else "cold"
+
+
+RECENCY_LABELS = {
+    "recent": "touched in the last 30 days",
+    "warm": "touched 31–90 days ago",
+    "cold": "not touched for over 90 days",
+    "never": "never touched",
+}
+
+
 @dataclass
 class ChainNode:
     contact: Contact

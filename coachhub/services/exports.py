@@ -15,6 +15,7 @@ from coachhub.models import (
     Checkin,
     CoachingSession,
     Contact,
+    Introduction,
     LedgerEntry,
     LogComment,
     MeetingLog,
@@ -99,6 +100,11 @@ COMMENT_COLUMNS = ("id", "log_id", "author", "body", "created_at")
 FOLLOW_UP_COLUMNS = ("log_id", "contact_id", "action", "due_on", "done_on")  # fmt: skip
 LEDGER_COLUMNS = (
     "id", "contact_id", "direction", "kind", "description", "happened_on", "meeting_log_id",
+    "promise_due_on", "promise_done_on",
+)  # fmt: skip
+INTRODUCTION_COLUMNS = (
+    "id", "introducer_contact_id", "target", "target_company", "status", "requested_on",
+    "made_on", "met_on", "declined_on", "introduced_contact_id", "note",
 )  # fmt: skip
 TOUCH_COLUMNS = ("id", "contact_id", "kind", "touched_on", "note", "meeting_log_id", "created_at")
 MESSAGE_COLUMNS = ("id", "author", "body", "ref_type", "ref_id", "ref_label", "created_at")
@@ -193,6 +199,10 @@ def client_export(client: Membership, *, for_practice: bool = False) -> dict:
         "ledger": [
             _row(e, LEDGER_COLUMNS)
             for e in rows(LedgerEntry, LedgerEntry.happened_on, LedgerEntry.id)
+        ],
+        "introductions": [
+            _row(i, INTRODUCTION_COLUMNS)
+            for i in rows(Introduction, Introduction.requested_on, Introduction.id)
         ],
         "checkins": [_row(c, CHECKIN_COLUMNS) for c in rows(Checkin, Checkin.due_on, Checkin.id)],
         "stage_changes": [
@@ -291,6 +301,7 @@ def client_export_zip(data: dict) -> bytes:
         "follow_ups.csv": _csv(data["follow_ups"], FOLLOW_UP_COLUMNS),
         "touches.csv": _csv(data["touches"], TOUCH_COLUMNS),
         "ledger.csv": _csv(data["ledger"], LEDGER_COLUMNS),
+        "introductions.csv": _csv(data["introductions"], INTRODUCTION_COLUMNS),
         "checkins.csv": _csv(data["checkins"], CHECKIN_COLUMNS),
         "stage_changes.csv": _csv(data["stage_changes"], STAGE_COLUMNS),
         "messages.csv": _csv(data["messages"], MESSAGE_COLUMNS),

@@ -42,6 +42,8 @@ class MeetingData:
     goal: NetworkingGoal | None = None
     ask: str = ""
     offer: str = ""
+    # The offer is a promise: a follow-up a week after the meeting until it is kept.
+    offer_is_promise: bool = False
     learned: str = ""
     they_asked: str = ""
     introductions: str = ""
@@ -95,6 +97,8 @@ def _validate(client: Membership, data: MeetingData, log: MeetingLog | None) -> 
         raise ServiceError("When will you follow up? Add a due date.", "follow_up_due_on")
     if data.follow_up_due_on and not data.follow_up_action.strip():
         raise ServiceError("What is the follow-up? Describe it in a few words.", "follow_up_action")
+    if data.offer_is_promise and not data.offer.strip():
+        raise ServiceError("Write what you promised under “My offer”.", "offer")
     if data.keep_in_touch == KeepInTouch.NOT_ASKED and data.keep_in_touch_answer.strip():
         raise ServiceError(
             "You noted an answer: say whether they said yes, no or maybe.", "keep_in_touch"
@@ -110,6 +114,7 @@ def _apply(log: MeetingLog, data: MeetingData) -> None:
     log.approach = Approach(data.approach) if data.approach else None
     log.keep_in_touch = KeepInTouch(data.keep_in_touch)
     log.follow_up_due_on = data.follow_up_due_on
+    log.offer_is_promise = bool(data.offer_is_promise and log.offer)
     log.follow_up_done_on = data.follow_up_done_on
     # The method: no clear ask, no clear offer, or asking for a job makes a weak log (saved,
     # but flagged for the client and first in the coach's review queue).

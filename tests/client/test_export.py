@@ -23,6 +23,8 @@ def _world_with_data(world):
     factories.TouchFactory(client=world.client_a2, note="SECRET-TOUCH")
     ledger.add_entry(world.a, world.client_a1, mine.contact, "gave", "article", "HBR piece")
     ledger.add_entry(world.a, world.client_a2, theirs.contact, "gave", "help", "SECRET-LEDGER")
+    factories.IntroductionFactory(client=world.client_a1, introducer=mine.contact, target="a PM")
+    factories.IntroductionFactory(client=world.client_a2, target="SECRET-INTRO")
     return mine
 
 
@@ -43,6 +45,10 @@ def test_client_json_export_has_only_own_data(world, login):
     ]
     text = response.get_data(as_text=True)
     assert [e["description"] for e in data["ledger"]] == ["HBR piece"]
+    assert [
+        (i["introducer_contact_id"], i["target"], i["status"]) for i in data["introductions"]
+    ] == [(mine.contact_id, "a PM", "requested")]
+    assert "SECRET-INTRO" not in text
     foreign_rows = ("SECRET-A2", "Their goal", "Beta Person", "Other review", "SECRET-TOUCH")
     for foreign in (*foreign_rows, "SECRET-LEDGER"):
         assert foreign not in text
@@ -63,6 +69,7 @@ def test_client_zip_export(world, login):
         "follow_ups.csv",
         "touches.csv",
         "ledger.csv",
+        "introductions.csv",
         "checkins.csv",
         "stage_changes.csv",
         "messages.csv",
@@ -75,6 +82,8 @@ def test_client_zip_export(world, login):
     assert "Nice reciprocity" in archive.read("reviews.csv").decode()
     entries = archive.read("ledger.csv").decode()
     assert "HBR piece" in entries and "SECRET-LEDGER" not in entries
+    intros = archive.read("introductions.csv").decode()
+    assert "a PM" in intros and "SECRET-INTRO" not in intros
     touches = archive.read("touches.csv").decode()
     assert "Sent the article" in touches and "SECRET-TOUCH" not in touches
 

@@ -37,6 +37,7 @@ class Shot:
     path: str
     viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
     follow: str | None = None  # a link (CSS selector, first match) to click on `path` first
+    ready: str | None = None  # a CSS selector to wait for before the photograph
 
 
 SHOTS = [
@@ -72,6 +73,22 @@ SHOTS = [
         "/p/demo/coach/",
         follow="[data-testid=upcoming-sessions] a[href*='/sessions/']",
     ),
+    # Give and take with a contact Kim has only taken from: the ledger and its nudge.
+    Shot(
+        "ledger",
+        "client@demo.test",
+        "/p/demo/client/contacts",
+        follow="a:text-is('Mere Tawhiri')",
+    ),
+    # Kim's contacts and introductions, drawn by Cytoscape, with the chains as text below.
+    Shot(
+        "network-map",
+        "client@demo.test",
+        "/p/demo/client/network",
+        ready="#network-map[data-ready]",
+    ),
+    # Tom is placed: his dashboard leads with the next check-in and the keep-in-touch roster.
+    Shot("maintenance-dashboard", "client4@demo.test", "/p/demo/client/"),
 ]
 
 
@@ -115,6 +132,9 @@ def take(shots: list[Shot], out: Path = OUT) -> list[Path]:
                 with page.expect_navigation():
                     page.locator(shot.follow).first.click()
             # The meetings chart animates in; photograph it drawn, not half-way.
+            if shot.ready:
+                page.wait_for_selector(shot.ready, state="attached")
+                page.wait_for_timeout(500)  # the layout settles
             page.wait_for_function(CHARTS_READY)
             page.evaluate(CHARTS_FINISH)
             target = out / f"{shot.name}.png"
