@@ -28,6 +28,8 @@ class Data:
         factories.availability(world.coach_a1)
         self.session = factories.CoachingSessionFactory(client=world.client_a1)
         self.n_sessions = 0
+        self.intro = factories.IntroductionFactory(client=world.client_a1, introducer=self.contact)
+        self.pending = factories.PendingImportFactory(client=world.client_a1)
 
     def add_sessions(self, n: int) -> None:
         """client_a1's sessions (past and ahead) with agenda points and action items."""
@@ -60,8 +62,6 @@ class Data:
                 )
                 factories.db.session.add(row)
             factories.db.session.commit()
-        self.intro = factories.IntroductionFactory(client=world.client_a1, introducer=self.contact)
-        self.pending = factories.PendingImportFactory(client=world.client_a1)
 
     def add(self, n: int) -> None:
         w, today = self.w, utcnow().date()
