@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean
+.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ screenshots: setup
 # The same suite on PostgreSQL (see .ci/run for the database it expects).
 test-pg: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
+
+# Plants each known bug in turn and checks its test catches it (docs/testing.md).
+plant-bugs: setup
+	$(BIN)/python tools/plant_bugs.py
 
 lint: setup
 	$(BIN)/ruff check .
