@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs
+.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs mutate test-fast
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,11 @@ run: db
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The suite in parallel, one worker per core (pytest-xdist); `make test-pg PYTEST_ARGS=-n auto`
+# does the same on PostgreSQL, a database per worker.
+test-fast: setup
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
 # Only the browser journeys (needs Debian's chromium: apt-get install chromium).
 test-e2e: setup
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
@@ -65,6 +70,13 @@ test-pg: setup
 plant-bugs: setup
 	$(BIN)/python tools/plant_bugs.py
 
+# Mutation testing of the domain rules (mutmut; the modules and their fast tests are in
+# pyproject.toml [tool.mutmut]). Slow, low priority, not in CI; results in mutants/.
+MUTATE_CHILDREN ?= 2
+mutate: setup
+	HYPOTHESIS_EXAMPLES=10 nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/python tools/mutation_score.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -74,4 +86,4 @@ fmt: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache
+	rm -rf mutants $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache
