@@ -1,0 +1,115 @@
+"""Domain rules pinned where mutation testing (make mutate) found them unguarded.
+
+Each test fails for a family of small changes to the rule it names (docs/testing.md,
+"Mutation testing"); the rules' main tests live with their features.
+"""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from flask import g
+from werkzeug.exceptions import NotFound
+
+from coachhub.billing.gateway import Invoice, Subscription
+from coachhub.billing.services import apply_subscription, choose_subscription
+from coachhub.models import Membership
+from coachhub.tenancy import get_client_or_404
+
+AT = datetime(2027, 3, 1, 9, tzinfo=UTC)
+
+
+def _sub(**kw) -> Subscription:
+    values = dict(
+        id="sub_1",
+        customer_id="cus_1",
+        status="active",
+        item_id="si_1",
+        quantity=4,
+        price=None,
+        current_period_end=AT + timedelta(days=30),
+        cancel_at_period_end=True,
+        cancel_at=AT + timedelta(days=30),
+        trial_end=None,
+        created=AT - timedelta(days=60),
+    )
+    values.update(kw)
+    return Subscription(**values)
+
+
+def _invoice(status="open") -> Invoice:
+    return Invoice(
+        id="in_1",
+        number="A-1",
+        created=AT,
+        total=1000,
+        amount_due=1000,
+        currency="nzd",
+        status=status,
+        hosted_invoice_url="https://invoice.example/in_1",
+    )
+
+
+# --- which subscription counts, and what it means ---------------------------------------------
+
+
+def test_a_subscription_without_a_creation_date_loses_to_any_dated_one():
+    dated = _sub(id="sub_dated")
+    undated = _sub(id="sub_undated", created=None)
+    assert choose_subscription([undated, dated]).id == "sub_dated"
+    assert choose_subscription([undated]).id == "sub_undated"
+
+
+def test_applying_a_subscription_copies_stripes_view_onto_the_practice(world):
+    apply_subscription(world.a, _sub(), AT)
+    a = world.a
+    assert (a.stripe_subscription_id, a.subscription_status, a.paid_seats) == ("sub_1", "active", 4)
+    assert (a.current_period_end, a.cancel_at_period_end, a.cancel_at) == (
+        AT + timedelta(days=30),
+        True,
+        AT + timedelta(days=30),
+    )
+    assert (a.pending_paid_seats, a.pending_seats_expire_at, a.pending_invoice_url) == (None,) * 3
+
+
+def test_a_seat_change_waiting_for_payment_is_kept_with_its_invoice(world):
+    expires = AT + timedelta(hours=23)
+    sub = _sub(pending_quantity=6, pending_expires_at=expires, latest_invoice=_invoice())
+    apply_subscription(world.a, sub, AT)
+    assert world.a.paid_seats == 4
+    assert world.a.pending_paid_seats == 6
+    assert world.a.pending_seats_expire_at == expires
+    assert world.a.pending_invoice_url == "https://invoice.example/in_1"
+    # a paid (not open) invoice has no link to pay; without a pending change, nothing waits
+    apply_subscription(world.a, replace(sub, latest_invoice=_invoice("paid")), AT)
+    assert world.a.pending_invoice_url is None
+    apply_subscription(world.a, _sub(pending_expires_at=expires, latest_invoice=_invoice()), AT)
+    assert world.a.pending_seats_expire_at is None and world.a.pending_invoice_url is None
+    apply_subscription(world.a, replace(sub, latest_invoice=None), AT)
+    assert world.a.pending_paid_seats == 6 and world.a.pending_invoice_url is None
+
+
+@pytest.mark.parametrize(("status", "kept"), [("unpaid", True), ("active", False)])
+def test_unpaid_keeps_the_first_failure_but_a_good_standing_clears_it(world, status, kept):
+    apply_subscription(world.a, _sub(status="past_due"), AT)
+    apply_subscription(world.a, _sub(status=status), AT + timedelta(days=9))
+    assert world.a.past_due_since == (AT if kept else None)
+
+
+def test_an_earlier_failure_arriving_late_moves_the_start_back(world):
+    apply_subscription(world.a, _sub(status="past_due"), AT)
+    apply_subscription(world.a, _sub(status="past_due"), AT - timedelta(hours=2))
+    assert world.a.past_due_since == AT - timedelta(hours=2)
+
+
+# --- tenancy ----------------------------------------------------------------------------------
+
+
+def test_a_client_lookup_never_returns_a_coach_or_owner(app, world):
+    with app.test_request_context():
+        g.practice, g.membership = world.a, world.owner_a
+        assert get_client_or_404(world.client_a2.id).id == world.client_a2.id
+        for member in (world.coach_a1, world.owner_a):
+            assert isinstance(member, Membership)
+            with pytest.raises(NotFound):
+                get_client_or_404(member.id)
