@@ -70,11 +70,11 @@ test-pg: setup
 plant-bugs: setup
 	$(BIN)/python tools/plant_bugs.py
 
-# Mutation testing of the domain rules (mutmut; the modules and their fast tests are in
-# pyproject.toml [tool.mutmut]). Slow, low priority, not in CI; results in mutants/.
-MUTATE_CHILDREN ?= 2
+# Mutation testing of the domain rules (mutmut), a module at a time against its fast tests
+# (tools/mutate.py lists them). Slow, low priority, not in CI; results in .mutate/.
+# `make mutate MODULES="pulse access"` for some of them.
 mutate: setup
-	HYPOTHESIS_EXAMPLES=10 nice -n 10 $(BIN)/mutmut run --max-children $(MUTATE_CHILDREN)
+	$(BIN)/python tools/mutate.py $(MODULES)
 	$(BIN)/python tools/mutation_score.py
 
 lint: setup
@@ -86,4 +86,4 @@ fmt: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf mutants $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache
+	rm -rf .mutate mutants $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache

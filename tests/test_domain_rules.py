@@ -113,3 +113,73 @@ def test_a_client_lookup_never_returns_a_coach_or_owner(app, world):
             assert isinstance(member, Membership)
             with pytest.raises(NotFound):
                 get_client_or_404(member.id)
+
+
+# --- the pulse score's "why this score" ---------------------------------------------------------
+
+
+def test_the_pulse_breakdown_says_what_each_part_counts():
+    from coachhub.services.pulse import PulseInputs, pulse_score
+
+    def inputs(**kw):
+        values = dict(
+            rating_pulse=4,
+            rating_realism=3,
+            rating_security=5,
+            period_days=30,
+            meetings=3,
+            contacts_kept=1,
+            follow_ups_due=0,
+            follow_ups_on_time=0,
+        )
+        return PulseInputs(**{**values, **kw})
+
+    parts = pulse_score(inputs()).parts
+    assert [(p.label, p.detail) for p in parts] == [
+        ("Self-ratings", "average 4.0 of 5 (4 + 3 + 5)"),
+        ("Meetings", "3 logged, target 2"),
+        ("Contacts kept in touch", "1, target 2"),
+        ("Follow-ups on time", "none due (and you met people)"),
+    ]
+    assert pulse_score(inputs(meetings=0)).parts[3].detail == "none due"
+    with pytest.raises(ValueError, match="^self-ratings are 1 to 5$"):
+        pulse_score(inputs(rating_realism=6))
+
+
+# --- the access policy ----------------------------------------------------------------------
+
+
+def _practice(**kw):
+    from coachhub.models import Practice
+
+    return Practice(name="P", slug="p", trial_ends_at=AT + timedelta(days=3), **kw)
+
+
+def test_grace_and_trial_say_why_and_until_when():
+    from coachhub.billing.access import Level, access_for
+
+    grace = access_for(_practice(subscription_status="past_due", past_due_since=AT), AT)
+    assert (grace.level, grace.reason, grace.until) == (
+        Level.GRACE,
+        "past_due",
+        AT + timedelta(days=7),
+    )
+    trial = access_for(_practice(), AT)
+    assert (trial.level, trial.reason, trial.until) == (Level.FULL, "trial", AT + timedelta(3))
+
+
+def test_a_read_only_practice_refuses_a_write_with_the_read_only_page(app):
+    from werkzeug.exceptions import HTTPException
+
+    from coachhub.billing.access import READ_ONLY_STATUS, access_for, refuse_if_read_only
+
+    practice = _practice(subscription_status="canceled")
+    with app.test_request_context():
+        refuse_if_read_only(practice, access_for(practice, AT))  # still in the trial: passes
+        later = access_for(practice, AT + timedelta(days=4))
+        with pytest.raises(HTTPException) as refused:
+            refuse_if_read_only(practice, later)
+    response = refused.value.response
+    assert READ_ONLY_STATUS == 402 and response.status_code == 402
+    assert "This practice is read-only" in response.get_data(as_text=True)
+    assert "account is paused" in response.get_data(as_text=True)

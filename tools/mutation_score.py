@@ -1,4 +1,4 @@
-"""The mutation score per domain-rule module, from mutmut's results in mutants/.
+"""The mutation score per domain-rule module, from mutmut's results in .mutate/*/mutants/.
 
 `make mutate` runs mutmut, then this. A mutant counts as caught when a test failed
 (killed) or it ran past its time (timeout); survivors, and mutants no selected test
@@ -40,7 +40,7 @@ def _function(name: str) -> str:
 
 def results() -> dict[str, dict[str, int | None]]:
     by_module: dict[str, dict[str, int | None]] = {}
-    for meta in (ROOT / "mutants").rglob("*.py.meta"):
+    for meta in (ROOT / ".mutate").glob("*/mutants/**/*.py.meta"):
         data = json.loads(meta.read_text())
         for name, code in data["exit_code_by_key"].items():
             module = name.rsplit(".", 1)[0]
