@@ -181,5 +181,21 @@ def test_a_read_only_practice_refuses_a_write_with_the_read_only_page(app):
             refuse_if_read_only(practice, later)
     response = refused.value.response
     assert READ_ONLY_STATUS == 402 and response.status_code == 402
-    assert "This practice is read-only" in response.get_data(as_text=True)
-    assert "account is paused" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "This practice is read-only" in page and "P's CoachHub account is paused" in page
+
+
+def test_the_read_only_page_tells_the_owner_why_and_where_to_go(app, world):
+    from werkzeug.exceptions import HTTPException
+
+    from coachhub.billing.access import access_for, refuse_if_read_only
+
+    world.a.subscription_status = "canceled"
+    world.a.trial_ends_at = AT - timedelta(days=1)
+    with app.test_request_context():
+        g.membership = world.owner_a
+        with pytest.raises(HTTPException) as refused:
+            refuse_if_read_only(world.a, access_for(world.a, AT))
+    page = refused.value.response.get_data(as_text=True)
+    assert "The subscription was canceled." in page
+    assert 'href="/p/alpha/billing/"' in page

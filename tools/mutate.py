@@ -101,6 +101,16 @@ def _recheck(where: Path) -> None:
         meta.write_text(json.dumps(data, indent=4))
 
 
+def _patterns(source: str) -> list[str]:
+    """mutmut's names for the mutants in scope (tools/mutation_score.py SCOPE)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from mutation_score import SCOPE
+
+    module = source.removesuffix(".py").replace("/", ".")
+    functions = SCOPE.get(module)
+    return [f"{module}.x_{f}__mutmut_*" for f in sorted(functions)] if functions else []
+
+
 def main(names: list[str]) -> int:
     recheck = "--recheck" in names
     names = [n for n in names if n != "--recheck"]
@@ -114,7 +124,7 @@ def main(names: list[str]) -> int:
             _recheck(where)
         print(f"== {name}: {source} against {', '.join(tests + COMMON)}", flush=True)
         subprocess.run(
-            ["nice", "-n", "10", mutmut, "run", "--max-children", children],
+            ["nice", "-n", "10", mutmut, "run", "--max-children", children, *_patterns(source)],
             cwd=where,
             env=env,
             check=False,
