@@ -15,6 +15,7 @@ from coachhub.billing.gateway import Invoice, Subscription
 from coachhub.billing.services import apply_subscription, choose_subscription
 from coachhub.models import Membership
 from coachhub.tenancy import get_client_or_404
+from tests import factories
 
 AT = datetime(2027, 3, 1, 9, tzinfo=UTC)
 
@@ -199,3 +200,22 @@ def test_the_read_only_page_tells_the_owner_why_and_where_to_go(app, world):
     page = refused.value.response.get_data(as_text=True)
     assert "The subscription was canceled." in page
     assert 'href="/p/alpha/billing/"' in page
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def test_a_read_only_practice_is_counted_once_and_sent_nothing(app, world, outbox):
+    from coachhub.notifications.due import send_reminders_for_practice
+
+    world.a.subscription_status = "canceled"
+    world.a.trial_ends_at = datetime.now(UTC) - timedelta(days=1)
+    factories.MeetingLogFactory(
+        client=world.client_a1,
+        follow_up_action="Call back",
+        follow_up_due_on=world.a.today() - timedelta(days=3),
+    )
+    with app.app_context():
+        run = send_reminders_for_practice(world.a, datetime.now(UTC).replace(hour=12))
+    assert (run.read_only_practices, run.queued, run.keys) == (1, 0, [])
+    assert outbox() == []

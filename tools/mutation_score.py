@@ -44,6 +44,10 @@ EQUIVALENT: set[str] = {
     # An undated subscription sorts at 1.0 instead of 0.0 seconds after 1970: every real
     # subscription is dated decades later, so the choice is the same.
     "coachhub.billing.services.x_choose_subscription__mutmut_5",
+    # `.join(Membership)` without its ON clause: SQLAlchemy joins on the one foreign key from
+    # membership to practice, the very condition that was removed.
+    "coachhub.tenancy.x_load_membership__mutmut_10",
+    "coachhub.tenancy.x_load_membership__mutmut_12",
 }
 
 
