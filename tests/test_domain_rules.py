@@ -219,3 +219,120 @@ def test_a_read_only_practice_is_counted_once_and_sent_nothing(app, world, outbo
         run = send_reminders_for_practice(world.a, datetime.now(UTC).replace(hour=12))
     assert (run.read_only_practices, run.queued, run.keys) == (1, 0, [])
     assert outbox() == []
+
+
+# --- careers: what each change says, records and refuses ------------------------------------
+
+
+def _last_event():
+    from sqlalchemy import select
+
+    from coachhub.extensions import db
+    from coachhub.models import AuditEvent
+
+    e = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
+    return (e.actor_user_id, e.action, e.object_type, e.object_id, e.details)
+
+
+def _refusal(call):
+    from coachhub.services import ServiceError
+
+    with pytest.raises(ServiceError) as refused:
+        call()
+    return (str(refused.value), refused.value.field)
+
+
+def test_a_landing_needs_an_employer_and_a_role(world):
+    from coachhub.services import careers
+    from coachhub.services.careers import LandingData
+
+    def land(employer, role):
+        data = LandingData(employer=employer, role_title=role, started_on=AT.date())
+        return lambda: careers.record_landing(world.a, world.coach_a1, world.client_a1, data)
+
+    assert _refusal(land(" ", "PM")) == ("Who is the employer?", "employer")
+    assert _refusal(land("Kiwibank", "  ")) == ("What is the role?", "role_title")
+
+
+def test_flagging_by_hand_says_why_and_is_recorded(world):
+    from coachhub.services import careers
+
+    a, coach, client = world.a, world.coach_a1, world.client_a1
+    assert _refusal(lambda: careers.set_flag(a, coach, client, "  ")) == (
+        "Say why this client is at risk.",
+        "reason",
+    )
+    careers.set_flag(a, coach, client, " Team restructured ")
+    career = careers.career_of(client)
+    assert (career.flag_reason, career.flagged_by_membership_id) == ("Team restructured", coach.id)
+    assert _last_event() == (
+        coach.user_id,
+        "career.flagged",
+        "ClientCareer",
+        career.id,
+        {"reason": "Team restructured"},
+    )
+    careers.clear_flag(a, coach, client)
+    assert (career.flag_reason, career.flagged_at) == ("", None)
+    assert _last_event() == (coach.user_id, "career.unflagged", "ClientCareer", career.id, {})
+    assert _refusal(lambda: careers.clear_flag(a, coach, client)) == (
+        "This client has no at-risk flag set by hand.",
+        None,
+    )
+
+
+def test_returning_to_searching_is_a_stage_change_with_its_note(world):
+    from sqlalchemy import select
+
+    from coachhub.extensions import db
+    from coachhub.models import StageChange
+    from coachhub.services import careers
+    from coachhub.services.careers import LandingData
+
+    a, coach, client = world.a, world.coach_a1, world.client_a1
+    assert _refusal(lambda: careers.return_to_searching(a, coach, client)) == (
+        "This client is already searching.",
+        None,
+    )
+    careers.record_landing(
+        a, coach, client, LandingData(employer="K", role_title="PM", started_on=AT.date())
+    )
+    careers.return_to_searching(a, coach, client, " Contract ended ")
+    change = db.session.scalars(select(StageChange).order_by(StageChange.id.desc())).first()
+    assert (change.stage.value, change.note, change.changed_by_membership_id) == (
+        "searching",
+        "Contract ended",
+        coach.id,
+    )
+    career = careers.career_of(client)
+    assert _last_event() == (
+        coach.user_id,
+        "career.searching",
+        "ClientCareer",
+        career.id,
+        {"client": client.id},
+    )
+    careers.record_landing(
+        a, coach, client, LandingData(employer="K", role_title="PM", started_on=AT.date())
+    )
+    careers.return_to_searching(a, coach, client)
+    assert (
+        db.session.scalars(select(StageChange).order_by(StageChange.id.desc())).first().note == ""
+    )
+
+
+def test_without_a_cadence_a_check_in_covers_the_30_days_up_to_its_due_date():
+    from datetime import date
+
+    from coachhub.models import Cadence, ClientCareer
+    from coachhub.services import careers
+
+    due = date(2027, 3, 31)
+    assert careers.period_for(None, due) == (date(2027, 3, 2), due)
+    for career in (
+        ClientCareer(cadence=Cadence.NONE, cadence_anchor_on=date(2027, 1, 1)),
+        ClientCareer(cadence=Cadence.MONTHLY, cadence_anchor_on=None),
+    ):
+        assert careers.period_for(career, due) == (date(2027, 3, 2), due)
+    with pytest.raises(ValueError, match="^no cadence$"):
+        careers.due_date(Cadence.NONE, due, 1)
