@@ -336,3 +336,61 @@ def test_without_a_cadence_a_check_in_covers_the_30_days_up_to_its_due_date():
         assert careers.period_for(career, due) == (date(2027, 3, 2), due)
     with pytest.raises(ValueError, match="^no cadence$"):
         careers.due_date(Cadence.NONE, due, 1)
+
+
+def test_a_landing_closes_this_clients_search_goals_and_records_its_stage(world):
+    from sqlalchemy import select
+
+    from coachhub.extensions import db
+    from coachhub.models import GoalStatus, StageChange
+    from coachhub.services import careers
+    from coachhub.services.careers import LandingData
+
+    a, coach, client = world.a, world.coach_a1, world.client_a1
+    open_goal = factories.GoalFactory(client=client)
+    proposed = factories.GoalFactory(client=client, status=GoalStatus.PROPOSED)
+    done = factories.GoalFactory(client=client, status=GoalStatus.ACHIEVED)
+    theirs = factories.GoalFactory(client=world.client_a2)
+    other_practice = factories.GoalFactory(client=world.client_b)
+    data = LandingData(
+        employer=" Kiwibank ", role_title=" PM ", started_on=AT.date(), note=" Via Dana "
+    )
+    career = careers.record_landing(a, coach, client, data)
+    change = db.session.scalars(select(StageChange).order_by(StageChange.id.desc())).first()
+    assert (change.stage.value, change.employer, change.role_title) == ("placed", "Kiwibank", "PM")
+    assert (change.started_on, change.note, change.changed_by_membership_id) == (
+        AT.date(),
+        "Via Dana",
+        coach.id,
+    )
+    assert (open_goal.status, proposed.status) == (GoalStatus.ACHIEVED, GoalStatus.DROPPED)
+    assert open_goal.closed_at is not None and proposed.closed_at is not None
+    assert done.closed_at is None
+    assert (theirs.status, other_practice.status) == (GoalStatus.OPEN, GoalStatus.OPEN)
+    assert _last_event() == (
+        coach.user_id,
+        "career.placed",
+        "ClientCareer",
+        career.id,
+        {"client": client.id, "goals_closed": 2},
+    )
+    careers.return_to_searching(a, coach, client)
+    careers.record_landing(a, coach, client, replace(data, close_goals=False))
+    assert _last_event()[4] == {"client": client.id, "goals_closed": 0}
+
+
+def test_setting_a_cadence_is_recorded_and_none_clears_the_dates(world):
+    from coachhub.models import Cadence
+    from coachhub.services import careers
+
+    a, coach, client = world.a, world.coach_a1, world.client_a1
+    career = careers.set_cadence(a, coach, client, Cadence.WEEKLY, AT.date())
+    assert _last_event() == (
+        coach.user_id,
+        "career.cadence",
+        "ClientCareer",
+        career.id,
+        {"cadence": "weekly"},
+    )
+    careers.set_cadence(a, coach, client, Cadence.NONE)
+    assert (career.cadence_anchor_on, career.next_due_on) == (None, None)
