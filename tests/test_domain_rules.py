@@ -394,3 +394,94 @@ def test_setting_a_cadence_is_recorded_and_none_clears_the_dates(world):
     )
     careers.set_cadence(a, coach, client, Cadence.NONE)
     assert (career.cadence_anchor_on, career.next_due_on) == (None, None)
+
+
+# --- at-risk: the lists and counts built on the status rows -------------------------------------
+
+
+def _status_world(world):
+    """client_a1: a low last pulse, one to review; client_a2: a check-in 20 days late;
+    a third client (coach_a1) placed and fine."""
+    from coachhub.models import Cadence
+    from coachhub.services import careers
+    from coachhub.services.careers import LandingData
+
+    today = AT.date()
+    factories.CheckinFactory(client=world.client_a1, due_on=today - timedelta(days=40), pulse=70)
+    factories.CheckinFactory(client=world.client_a1, due_on=today - timedelta(days=10), pulse=40)
+    careers.set_cadence(world.a, world.coach_a1, world.client_a1, Cadence.MONTHLY, today)
+    careers.career_of(world.client_a1).next_due_on = today + timedelta(days=5)
+    careers.set_cadence(world.a, world.coach_a2, world.client_a2, Cadence.MONTHLY, today)
+    careers.career_of(world.client_a2).next_due_on = today - timedelta(days=20)
+    placed = factories.client(world.a, world.coach_a1)
+    careers.record_landing(
+        world.a,
+        world.coach_a1,
+        placed,
+        LandingData(employer="K", role_title="PM", started_on=today),
+    )
+    careers.career_of(placed).next_due_on = today + timedelta(days=20)
+    factories.MeetingLogFactory(client=placed, met_on=today - timedelta(days=2))
+    return today, placed
+
+
+def test_the_attention_list_holds_the_at_risk_overdue_and_to_review_worst_first(world):
+    from coachhub.extensions import db
+    from coachhub.services import at_risk
+
+    today, placed = _status_world(world)
+    rows = db.session.execute(at_risk.attention_query(world.a, world.owner_a, today)).all()
+    assert [(r.id, r.at_risk, r.checkin_overdue, r.to_review) for r in rows] == [
+        (world.client_a2.id, 1, 1, 0),
+        (world.client_a1.id, 1, 0, 2),
+    ]
+    assert at_risk.flags(rows[0]) == ["check-in overdue by more than 14 days"]
+    assert at_risk.flags(rows[1]) == [
+        "pulse under 50",
+        "pulse dropped 15+ points since the previous check-in",
+    ]
+    assert at_risk.trend_arrow(rows[1]) == "↓"
+    overdue = db.session.execute(at_risk.overdue_query(world.a, world.owner_a, today)).all()
+    assert [r.id for r in overdue] == [world.client_a2.id]
+    mine = db.session.execute(at_risk.attention_query(world.a, world.coach_a1, today)).all()
+    assert [r.id for r in mine] == [world.client_a1.id]
+
+
+def test_the_practice_overview_counts_per_coach(world):
+    from coachhub.services import at_risk
+
+    today, placed = _status_world(world)
+    rows = at_risk.practice_overview(world.a, world.owner_a, today)
+    by_coach = {r.coach_id: tuple(r)[2:] for r in rows}
+    # clients, placed, searching, at risk, overdue
+    assert by_coach == {
+        world.coach_a1.id: (2, 1, 1, 1, 0),
+        world.coach_a2.id: (1, 0, 1, 1, 1),
+    }
+    assert [r.coach_id for r in rows] == sorted(by_coach, key=lambda i: db_name(world, i))
+
+
+def db_name(world, membership_id):
+    from coachhub.extensions import db
+    from coachhub.models import Membership
+
+    return db.session.get(Membership, membership_id).user.name
+
+
+def test_trend_arrows_and_the_manual_flag_in_words():
+    from types import SimpleNamespace
+
+    from coachhub.services import at_risk
+
+    def row(last, previous):
+        return SimpleNamespace(last_pulse=last, previous_pulse=previous)
+
+    assert [at_risk.trend_arrow(r) for r in (None, row(None, 5), row(5, None))] == ["", "", ""]
+    assert [at_risk.trend_arrow(row(a, b)) for a, b in ((6, 5), (5, 6), (5, 5))] == ["↑", "↓", "→"]
+    flagged = SimpleNamespace(
+        low_pulse=0, pulse_drop=0, long_overdue=0, not_kept_up=1, flagged=1, flag_reason="Moved"
+    )
+    assert at_risk.flags(flagged) == [
+        "placed, no networking activity in 60 days (hasn't kept up)",
+        "flagged by the coach: Moved",
+    ]
