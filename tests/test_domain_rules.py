@@ -485,3 +485,96 @@ def test_trend_arrows_and_the_manual_flag_in_words():
         "placed, no networking activity in 60 days (hasn't kept up)",
         "flagged by the coach: Moved",
     ]
+
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+def test_the_pulse_of_a_check_in_comes_from_its_stored_inputs(world):
+    from coachhub.models import CheckinStatus
+    from coachhub.services import checkins
+
+    today = AT.date()
+    kw = dict(
+        client=world.client_a1,
+        period_start=today - timedelta(days=14),  # 15 days: a target of one meeting
+        period_end=today,
+        rating_pulse=3,
+        rating_realism=None,
+        rating_security=None,
+        logged_meetings=1,
+        logged_contacts_kept=0,
+        follow_ups_due=0,
+        follow_ups_on_time=0,
+    )
+    checkin = factories.CheckinFactory(**kw)
+    # ratings 3, 1, 1 -> 8.33; one meeting of one -> 20; none due, met people -> 15
+    assert checkins.pulse_of(checkin).score == 43
+    assert checkins.pulse_of(factories.CheckinFactory(**{**kw, "rating_pulse": None})) is None
+    draft = factories.CheckinFactory(**kw, status=CheckinStatus.DRAFT)
+    assert checkins.pulse_of(draft) is None
+
+
+def test_reviewing_a_check_in_is_recorded_and_needs_a_submitted_one(world):
+    from coachhub.models import CheckinStatus
+    from coachhub.services import checkins
+
+    draft = factories.CheckinFactory(client=world.client_a1, status=CheckinStatus.DRAFT)
+    assert _refusal(lambda: checkins.review_checkin(world.a, world.coach_a1, draft, "x")) == (
+        "The client has not submitted this check-in yet.",
+        None,
+    )
+    checkin = factories.CheckinFactory(client=world.client_a1)
+    checkins.review_checkin(world.a, world.coach_a1, checkin, "  Well done  ")
+    assert (checkin.status, checkin.coach_comment) == (CheckinStatus.REVIEWED, "Well done")
+    assert checkin.reviewed_at is not None and checkin.reviewer_membership_id == world.coach_a1.id
+    assert _last_event() == (world.coach_a1.user_id, "checkin.reviewed", "Checkin", checkin.id, {})
+
+
+def test_saving_a_check_in_refuses_the_wrong_person_a_reviewed_one_and_missing_counts(world):
+    from coachhub.models import CheckinStatus
+    from coachhub.services import checkins
+    from coachhub.services.checkins import CheckinData
+
+    checkin = factories.CheckinFactory(client=world.client_a1)
+    data = CheckinData(rating_pulse=3, rating_realism=3, rating_security=3)
+
+    def save(actor, c=checkin, d=data):
+        return lambda: checkins.save_checkin(world.a, actor, c, d, submit=False)
+
+    assert _refusal(save(world.client_a2)) == ("Only the client fills in their check-in.", None)
+    assert _refusal(save(world.client_a1, d=replace(data, new_contacts=None))) == (
+        "Enter a number from 0 to 1000.",
+        "new_contacts",
+    )
+    reviewed = factories.CheckinFactory(client=world.client_a1, status=CheckinStatus.REVIEWED)
+    assert _refusal(save(world.client_a1, c=reviewed)) == (
+        "Your coach has reviewed this check-in; it can no longer change.",
+        None,
+    )
+
+
+def test_the_trend_is_this_clients_latest_submitted_check_ins_oldest_first(world):
+    from coachhub.models import CheckinStatus
+    from coachhub.services import checkins
+
+    today = AT.date()
+    mine = [
+        factories.CheckinFactory(client=world.client_a1, due_on=today - timedelta(weeks=n))
+        for n in range(26)
+    ]
+    factories.CheckinFactory(client=world.client_a1, due_on=today, status=CheckinStatus.DRAFT)
+    factories.CheckinFactory(client=world.client_a2, due_on=today)
+    trend = checkins.trend(world.a, world.client_a1)
+    assert [c.id for c in trend] == [c.id for c in reversed(mine[: checkins.TREND_POINTS])]
+    assert checkins.TREND_POINTS == 24
+    point = checkins.trend_data(trend[-1:])[0]
+    assert point == {
+        "label": today.strftime("%d %b %Y"),
+        "pulse": 66,
+        "rating_pulse": 4,
+        "rating_realism": 3,
+        "rating_security": 4,
+        "meetings": 1,
+        "contacts": 2,
+    }
