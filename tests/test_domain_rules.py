@@ -578,3 +578,68 @@ def test_the_trend_is_this_clients_latest_submitted_check_ins_oldest_first(world
         "meetings": 1,
         "contacts": 2,
     }
+
+
+def test_period_activity_counts_exactly_the_days_of_the_period(world):
+    """Every boundary: the day before the first, the first, the last, the day after; this
+    client's rows only, archived logs left out; new contacts by the practice's local day."""
+    from datetime import date, time
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from coachhub.models import utcnow
+    from coachhub.services import checkins
+
+    world.a.timezone = "Pacific/Auckland"
+    tz = ZoneInfo("Pacific/Auckland")
+    first, last = date(2027, 3, 1), date(2027, 3, 15)
+    me, other = world.client_a1, world.client_a2
+    with time_machine.travel(datetime(2027, 3, 20, 12, tzinfo=UTC), tick=False):
+        assert checkins.period_activity(world.a, me, first, last) == checkins.Activity(
+            0, 0, 0, 0, 0
+        )
+        days = (first - timedelta(days=1), first, last, last + timedelta(days=1))
+        for day in days:
+            factories.MeetingLogFactory(client=me, met_on=day)
+            factories.TouchFactory(client=me, touched_on=day)
+            factories.MeetingLogFactory(
+                client=me,
+                met_on=day - timedelta(days=20),
+                follow_up_action="Send it",
+                follow_up_due_on=day,
+                follow_up_done_on=day,
+            )
+            for client in (other, world.client_b):
+                factories.MeetingLogFactory(
+                    client=client,
+                    met_on=day,
+                    follow_up_action="x",
+                    follow_up_due_on=day,
+                    follow_up_done_on=day,
+                )
+                factories.TouchFactory(client=client, touched_on=day)
+        factories.MeetingLogFactory(
+            client=me,
+            met_on=first - timedelta(days=3),
+            follow_up_action="Late",
+            follow_up_due_on=first + timedelta(days=2),
+            follow_up_done_on=first + timedelta(days=3),
+        )
+        factories.MeetingLogFactory(
+            client=me, met_on=first + timedelta(days=1), archived_at=utcnow()
+        )
+        for moment, _inside in (
+            (datetime.combine(first, time(), tz) - timedelta(seconds=1), False),
+            (datetime.combine(first, time(), tz), True),
+            (datetime.combine(last, time(23, 59), tz), True),
+            (datetime.combine(last + timedelta(days=1), time(), tz), False),
+        ):
+            factories.ContactFactory(client=me, created_at=moment.astimezone(UTC))
+            factories.ContactFactory(client=other, created_at=moment.astimezone(UTC))
+        activity = checkins.period_activity(world.a, me, first, last)
+    # meetings: the first and last day; contacts: those met (2) and touched (2), all
+    # distinct; new: the two created inside; follow-ups due 2 on time + 1 late
+    assert activity == checkins.Activity(
+        meetings=2, contacts_kept=4, new_contacts=2, follow_ups_due=3, follow_ups_on_time=2
+    )
