@@ -643,3 +643,42 @@ def test_period_activity_counts_exactly_the_days_of_the_period(world):
     assert activity == checkins.Activity(
         meetings=2, contacts_kept=4, new_contacts=2, follow_ups_due=3, follow_ups_on_time=2
     )
+
+
+def test_a_status_row_shows_the_career_and_the_latest_activity(world):
+    from coachhub.models import Cadence
+    from coachhub.services import at_risk, careers
+    from coachhub.services.careers import LandingData
+
+    today = AT.date()
+    me = world.client_a1
+
+    def row():
+        return at_risk.status_rows(world.a, world.owner_a, today, [me.id])[me.id]
+
+    fresh = row()
+    assert (fresh.stage, fresh.employer, fresh.cadence, fresh.last_activity) == (
+        "searching",
+        None,
+        None,
+        None,
+    )
+    careers.record_landing(
+        world.a, world.coach_a1, me, LandingData(employer="K", role_title="PM", started_on=today)
+    )
+    careers.set_cadence(world.a, world.coach_a1, me, Cadence.QUARTERLY, today)
+    factories.MeetingLogFactory(client=me, met_on=today - timedelta(days=9))
+    factories.MeetingLogFactory(client=me, met_on=today - timedelta(days=1), archived_at=AT)
+    factories.MeetingLogFactory(client=me, met_on=today + timedelta(days=1))  # a plan
+    factories.MeetingLogFactory(client=world.client_a2, met_on=today)
+    r = row()
+    assert (r.stage, r.employer, r.role_title, r.cadence) == ("placed", "K", "PM", "quarterly")
+    assert r.last_activity == today - timedelta(days=9)
+    factories.ContactFactory(client=me, manual_touch_on=today - timedelta(days=5))
+    factories.ContactFactory(client=me, manual_touch_on=today + timedelta(days=2))
+    assert row().last_activity == today - timedelta(days=5)
+    factories.MeetingLogFactory(client=me, met_on=today)
+    assert row().last_activity == today
+    factories.ContactFactory(client=world.client_a2, manual_touch_on=today)
+    factories.ContactFactory(client=me, manual_touch_on=today)
+    assert row().last_activity == today

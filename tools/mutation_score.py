@@ -54,6 +54,18 @@ EQUIVALENT: set[str] = {
     "coachhub.services.careers.x__index_at_or_before__mutmut_11",
     "coachhub.services.careers.x__index_at_or_before__mutmut_12",
     "coachhub.services.careers.x__index_at_or_before__mutmut_13",
+    # A subquery's alias ("ranked", "pulses", "met", "touched") renamed or left anonymous:
+    # the outer query refers to the subquery object, never to its name.
+    *(
+        f"coachhub.services.at_risk.x_status_query__mutmut_{n}"
+        for n in (12, 38, 39, 41, 76, 77, 79, 103, 104, 106, 128, 129)
+    ),
+    # Period activity: SUM ignores NULLs and COALESCE turns an empty SUM into 0, so a CASE
+    # with no ELSE (or ELSE NULL) counts the same; the union's column label is never read.
+    *(
+        f"coachhub.services.checkins.x_period_activity__mutmut_{n}"
+        for n in (40, 42, 52, 54, 64, 66, 89, 90, 91, 101, 102, 103)
+    ),
 }
 
 
