@@ -682,3 +682,43 @@ def test_a_status_row_shows_the_career_and_the_latest_activity(world):
     factories.ContactFactory(client=world.client_a2, manual_touch_on=today)
     factories.ContactFactory(client=me, manual_touch_on=today)
     assert row().last_activity == today
+
+
+def test_saving_a_check_in_checks_every_bound_and_records_what_happened(world):
+    from coachhub.models import CheckinStatus
+    from coachhub.services import checkins
+    from coachhub.services.checkins import CheckinData
+
+    me = world.client_a1
+    draft = factories.CheckinFactory(
+        client=me, status=CheckinStatus.DRAFT, pulse=None, submitted_at=None
+    )
+
+    def save(submit=False, **kw):
+        data = CheckinData(**kw)
+        return lambda: checkins.save_checkin(world.a, me, draft, data, submit=submit)
+
+    for value in (0, 6):
+        assert _refusal(save(rating_realism=value)) == ("Rate from 1 to 5.", "rating_realism")
+    assert _refusal(save(contacts_kept=1001)) == ("Enter a number from 0 to 1000.", "contacts_kept")
+    assert _refusal(save(True, rating_pulse=3, rating_realism=3)) == (
+        "Rate from 1 to 5 before you submit.",
+        "rating_security",
+    )
+    save(rating_pulse=1, rating_realism=5, contacts_kept=1000, skills=None)()
+    assert (draft.rating_pulse, draft.rating_realism, draft.contacts_kept) == (1, 5, 1000)
+    assert (draft.skills, draft.status, draft.submitted_at) == ("", CheckinStatus.DRAFT, None)
+    assert _last_event() == (me.user_id, "checkin.saved", "Checkin", draft.id, {"pulse": None})
+    save(True, rating_pulse=5, rating_realism=5, rating_security=5)()
+    assert draft.status == CheckinStatus.SUBMITTED and draft.submitted_at is not None
+    assert _last_event() == (
+        me.user_id,
+        "checkin.submitted",
+        "Checkin",
+        draft.id,
+        {"pulse": draft.pulse},
+    )
+    assert _refusal(lambda: checkins.start_checkin(world.a, world.coach_a1)) == (
+        "Only clients fill in check-ins.",
+        None,
+    )
