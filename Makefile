@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean
+.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs mutate test-fast
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ run: db
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# The suite in parallel, one worker per core (pytest-xdist); `make test-pg PYTEST_ARGS=-n auto`
+# does the same on PostgreSQL, a database per worker.
+test-fast: setup
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
 # Only the browser journeys (needs Debian's chromium: apt-get install chromium).
 test-e2e: setup
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
@@ -62,6 +67,17 @@ screenshots: setup
 test-pg: setup
 	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} $(BIN)/pytest $(PYTEST_ARGS)
 
+# Plants each known bug in turn and checks its test catches it (docs/testing.md).
+plant-bugs: setup
+	$(BIN)/python tools/plant_bugs.py
+
+# Mutation testing of the domain rules (mutmut), a module at a time against its fast tests
+# (tools/mutate.py lists them). Slow, low priority, not in CI; results in .mutate/.
+# `make mutate MODULES="pulse access"` for some of them.
+mutate: setup
+	$(BIN)/python tools/mutate.py $(MODULES)
+	$(BIN)/python tools/mutation_score.py
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -71,4 +87,4 @@ fmt: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache
+	rm -rf .mutate mutants $(VENV) node_modules static/vendor tests/e2e/vendor .pytest_cache .ruff_cache

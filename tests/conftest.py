@@ -5,16 +5,22 @@ TEST_DATABASE_URL is set. Requests made through `client` run in a fresh
 context (their own app context, `g` and session), as under a real server, but
 on the test's database connection, so they see the test's data and the final
 rollback removes theirs.
+
+Under pytest-xdist (`-n 2`) on PostgreSQL each worker gets a database of its own,
+`<base>_gw0`, `<base>_gw1`, ... next to TEST_DATABASE_URL's (created at the start,
+dropped at the end); the base database stays the one that tests making databases of
+their own connect to. On SQLite every worker has its own in-memory database anyway.
 """
 
 import contextvars
+import os
 import re
 from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from coachhub import create_app
@@ -23,6 +29,44 @@ from config import TestingConfig
 from tests import factories
 
 PASSWORD = factories.PASSWORD
+
+
+def _worker_database() -> tuple[str, str] | None:
+    """(base URL, this worker's database name) under xdist on PostgreSQL, else None."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url.startswith("postgresql") or not worker:
+        return None
+    return url, f"{make_url(url).database}_{worker}"
+
+
+def _admin(sql: str) -> None:
+    base, _ = _worker_database()
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(sql))
+    finally:
+        admin.dispose()
+
+
+def pytest_configure(config):
+    worker = _worker_database()
+    if worker is None:
+        return
+    base, name = worker
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin(f'CREATE DATABASE "{name}"')
+    # Every app the tests build from TestingConfig (and its subclasses) uses it.
+    TestingConfig.SQLALCHEMY_DATABASE_URI = (
+        make_url(base).set(database=name).render_as_string(hide_password=False)
+    )
+
+
+def pytest_unconfigure(config):
+    worker = _worker_database()
+    if worker is not None:
+        _admin(f'DROP DATABASE IF EXISTS "{worker[1]}" WITH (FORCE)')
 
 
 class IsolatedClient(FlaskClient):

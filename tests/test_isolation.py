@@ -2,7 +2,15 @@
 
 Routes come from `app.url_map`, so a new route is probed automatically; a
 route whose blueprint or URL parameter this file does not know fails
-`test_every_route_is_classified` until it is added below.
+`test_every_route_is_classified` until it is added below, and a POST route
+without a valid body in `tests/isolation_bodies.py` fails
+`test_every_post_route_has_a_body` (that file's top says how to add one).
+
+Every refusal is one specified answer: anonymous -> 302 to the login page,
+another practice (its slug or ours, its ids or ours) -> 404, the wrong role ->
+403, the same role with someone else's ids -> 404 (403 on owner-only pages,
+whose role check comes first). POSTs carry the route's valid body, so a refusal
+is never an empty form's; the rightful user's GET and POST then succeed.
 """
 
 import hashlib
@@ -16,6 +24,7 @@ from coachhub.extensions import db
 from config import TestingConfig
 from tests import factories
 from tests.factories import World
+from tests.isolation_bodies import FIELD_ERROR, FORM_REFUSED, POSTS
 
 # Reachable without logging in.
 PUBLIC = {
@@ -93,7 +102,7 @@ PARAMS = {
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
     "client_id": lambda w: w.client_b.id,
-    "invitation_id": None,
+    "invitation_id": lambda w: factories.invitation(w.b, w.owner_b, "invitee-b@example.test")[0].id,
     "member_id": lambda w: w.coach_b.id,
     "goal_id": lambda w: factories.GoalFactory(client=w.client_b).id,
     "contact_id": lambda w: factories.ContactFactory(client=w.client_b).id,
@@ -203,8 +212,12 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _request(client, method: str, url: str):
-    return client.open(url, method=method, data={})
+def _request(client, method: str, url: str, body: dict | None = None):
+    return client.open(url, method=method, data=body or {})
+
+
+WRONG_ROLE_STATUS = 403
+OUTSIDER_STATUS = 404
 
 
 def test_every_route_is_classified():
@@ -222,14 +235,29 @@ def test_every_route_is_classified():
     assert not unknown, "\n".join(unknown)
 
 
+def test_every_post_route_has_a_body():
+    """A POST route added without its entry in tests/isolation_bodies.py fails here."""
+    posts = {endpoint for endpoint, method, _ in RULES if method == "POST"}
+    missing = sorted(posts - POSTS.keys())
+    assert not missing, "add to tests/isolation_bodies.py POSTS: " + ", ".join(missing)
+    stale = sorted(POSTS.keys() - posts)
+    assert not stale, "no such POST route any more: " + ", ".join(stale)
+    for endpoint in posts:
+        outside = endpoint in PUBLIC or endpoint in LOGIN_ONLY
+        assert bool(POSTS[endpoint].outside) == outside, f"{endpoint}: outside= is wrong"
+
+
 @pytest.mark.parametrize(("endpoint", "method"), PRACTICE_RULES)
 def test_practice_route_is_isolated(app, world, login, endpoint, method):
     area = _area(endpoint)
     rightful, wrong_roles = AREAS[area]
-    if endpoint in OWNER_ONLY:
+    owner_only = endpoint in OWNER_ONLY
+    if owner_only:
         rightful, wrong_roles = "owner_a", [*wrong_roles, "coach_a1"]
     values = _values(world, endpoint)
+    values_b = _values(world, endpoint, PARAMS_B) if values else {}
     url_a = _url(app, endpoint, "alpha", values)
+    body = POSTS[endpoint].body(world, values) if method == "POST" else None
 
     clients = {
         name: login(getattr(world, name).user)
@@ -238,37 +266,79 @@ def test_practice_route_is_isolated(app, world, login, endpoint, method):
     anonymous = app.test_client()
     before = _fingerprint()
 
+    def refused(name, url, status, who):
+        c = anonymous if name is None else clients[name]
+        response = _request(c, method, url, body)
+        assert response.status_code == status, f"{who} {method} {url}: {response.status_code}"
+        return response
+
     # (a) anonymous: sent to the login page
-    response = _request(anonymous, method, url_a)
-    assert response.status_code == 302, f"anonymous {method} {url_a}"
-    assert "/login" in response.location
+    assert "/login" in refused(None, url_a, 302, "anonymous").location
 
     # (b) a member of another practice, on this practice's URL and on their own slug
-    response = _request(clients["owner_b"], method, url_a)
-    assert response.status_code == 404, f"other practice {method} {url_a}"
+    refused("owner_b", url_a, 404, "other practice")
     if values:
         url_b = _url(app, endpoint, "beta", values)
-        response = _request(clients[AREA_USERS_B[area]], method, url_b)
-        assert response.status_code == 404, f"other practice, own slug {method} {url_b}"
+        refused(AREA_USERS_B[area], url_b, 404, "other practice, own slug")
+        # ... and the other practice's ids on this practice's slug, as the rightful user
+        url_ab = _url(app, endpoint, "alpha", values_b)
+        refused(rightful, url_ab, 404, f"{rightful} with practice B's ids")
 
     # (c) the wrong role in this practice
     for name in wrong_roles:
-        response = _request(clients[name], method, url_a)
-        assert response.status_code in (403, 404), f"{name} {method} {url_a}"
+        refused(name, url_a, WRONG_ROLE_STATUS, f"wrong role {name}")
 
     # (d) same practice, same role, someone else's ids
     outsider = SAME_PRACTICE_OUTSIDERS[area]
     if values and outsider:
-        response = _request(clients[outsider], method, url_a)
-        assert response.status_code in (403, 404), f"{outsider} {method} {url_a}"
+        status = WRONG_ROLE_STATUS if owner_only else OUTSIDER_STATUS
+        refused(outsider, url_a, status, f"outsider {outsider}")
 
     db.session.expire_all()
     assert _fingerprint() == before, f"a refused {method} {url_a} changed data"
 
-    # and the rightful user gets the page, so the refusals above are not an accident
-    if method == "GET":
-        response = clients[rightful].get(url_a)
-        assert response.status_code == 200, f"{rightful} GET {url_a}"
+    # and the rightful user succeeds, so the refusals above are not an accident
+    response = _request(clients[rightful], method, url_a, body)
+    expected = 200 if method == "GET" else POSTS[endpoint].ok
+    assert response.status_code == expected, f"{rightful} {method} {url_a}"
+
+
+BODY_ID_CASES = [
+    pytest.param(endpoint, name, n, id=f"{endpoint}-{name}-{n}")
+    for endpoint, post in sorted(POSTS.items())
+    for name, cases in post.ids.items()
+    for n in range(len(cases))
+]
+
+
+@pytest.mark.parametrize(("endpoint", "name", "n"), BODY_ID_CASES)
+def test_ids_inside_a_post_body_are_isolated(app, world, login, endpoint, name, n):
+    """The route's valid body with one id swapped for another practice's, client's or
+    coach's: one specified answer, and no row changed."""
+    post = POSTS[endpoint]
+    case = post.ids[name][n]
+    whose, expected = f"{case.whose} {name}", case.expected
+    area = _area(endpoint)
+    rightful = case.who or ("owner_a" if endpoint in OWNER_ONLY else AREAS[area][0])
+    values = _values(world, endpoint)
+    url = _url(app, endpoint, "alpha", values)
+    body = {**post.body(world, values), name: case.make(world)}
+    c = login(getattr(world, rightful).user)
+    before = _fingerprint()
+
+    response = c.post(url, data=body)
+
+    if expected in (FIELD_ERROR, FORM_REFUSED):
+        assert response.status_code == post.field_status, f"{whose}: {response.status_code}"
+        page = response.get_data(as_text=True)
+        assert "nothing was saved yet" in page, f"{whose}: the form did not come back refused"
+        if expected == FIELD_ERROR:
+            errors = re.findall(r'id="([\w-]+)-error"', page)
+            assert f'id="{name}-error"' in page, f"{whose}: errors on {errors}, not the field"
+    else:
+        assert response.status_code == expected, f"{whose}: {response.status_code}"
+    db.session.expire_all()
+    assert _fingerprint() == before, f"{whose} in {endpoint}'s body changed data"
 
 
 @pytest.mark.parametrize("endpoint", sorted(LOGIN_ONLY))

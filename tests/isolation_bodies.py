@@ -1,0 +1,228 @@
+"""The isolation suite's table of POST bodies: one entry per POST route in the app.
+
+`tests/test_isolation.py` posts each practice route's VALID body (from here) as the
+rightful user, who must succeed, and as everyone who must be refused, so a refusal is
+never an accident of an empty form. Where the body itself carries object ids (a contact,
+a goal, a coach, ...), it then swaps each for ids of another practice, another client or
+another coach's client and expects the one specified answer, with no row changed.
+
+A route without an entry here fails `test_every_post_route_has_a_body`. To add one:
+
+    "client.new_thing": Post(
+        # A valid body; `w` is the World (tests/factories.py), `v` the URL's ids
+        # (from PARAMS in test_isolation.py, e.g. v["contact_id"]).
+        body=lambda w, v: {"name": "A thing", "contact_id": v["contact_id"]},
+        ok=302,  # what the rightful user gets back (302 after a write, 200 for a page)
+        # Every body field holding an id: how to pick a foreign one, and the answer.
+        ids={
+            "contact_id": [
+                Foreign(OTHER_PRACTICE, contact_of("client_b"), FIELD_ERROR),
+                Foreign(OTHER_CLIENT, contact_of("client_a2"), FIELD_ERROR),
+            ],
+        },
+    ),
+
+`FIELD_ERROR` means the form comes back (status `field_status`, default 200) with the
+error next to that field; `FORM_REFUSED` the same where the field is hidden from that
+user; `404` means the request is answered 404. `Foreign(..., who="owner_a")` posts as
+someone else than the route's rightful user. Routes outside a
+practice (sign-up, log-in, ...) carry no practice ids and are listed with `outside=`:
+the reason they are not probed here and where they are tested.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coachhub.extensions import db
+from coachhub.models import MeetingLog
+from tests import factories
+
+FIELD_ERROR = "field error"
+# The form comes back refused ("nothing was saved yet") where the field is not shown to
+# this user (a coach's invitation form carries their own id in a hidden field).
+FORM_REFUSED = "form refused"
+OTHER_PRACTICE = "another practice's"
+OTHER_CLIENT = "another client's"
+OTHER_COACH = "another coach's"
+
+Ids = Callable[..., int]
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A foreign id for one body field: whose it is, how to make it, the one answer, and
+    who posts it (default: the route's rightful user)."""
+
+    whose: str
+    make: Ids
+    expected: object
+    who: str | None = None
+
+
+@dataclass(frozen=True)
+class Post:
+    body: Callable[..., dict] = lambda w, v: {}
+    ok: int = 302
+    ids: dict[str, list[Foreign]] = field(default_factory=dict)
+    field_status: int = 200
+    # Not a practice route: why it is not probed here, and where it is tested.
+    outside: str = ""
+
+
+def contact_of(who: str) -> Ids:
+    return lambda w: factories.ContactFactory(client=getattr(w, who)).id
+
+
+def goal_of(who: str) -> Ids:
+    return lambda w: factories.GoalFactory(client=getattr(w, who)).id
+
+
+def member(who: str) -> Ids:
+    return lambda w: getattr(w, who).id
+
+
+def _log_contact(v) -> int:
+    return db.session.get(MeetingLog, v["log_id"]).contact_id
+
+
+MEETING = {
+    "met_on": "2026-01-05",
+    "format": "coffee",
+    "ask": "How do product teams hire?",
+    "offer": "An intro to a designer",
+    "keep_in_touch": "not-asked",
+}
+MEETING_IDS = {
+    "contact_id": [
+        Foreign(OTHER_PRACTICE, contact_of("client_b"), FIELD_ERROR),
+        Foreign(OTHER_CLIENT, contact_of("client_a2"), FIELD_ERROR),
+    ],
+    "goal_id": [
+        Foreign(OTHER_PRACTICE, goal_of("client_b"), FIELD_ERROR),
+        Foreign(OTHER_CLIENT, goal_of("client_a2"), FIELD_ERROR),
+    ],
+}
+CONTACT = {"name": "Robin Park", "company": "Acme", "cadence_days": ""}
+CONTACT_IDS = {
+    "introduced_by_contact_id": [
+        Foreign(OTHER_PRACTICE, contact_of("client_b"), FIELD_ERROR),
+        Foreign(OTHER_CLIENT, contact_of("client_a2"), FIELD_ERROR),
+    ]
+}
+GOAL = {"title": "Meet fintech PMs", "focus": "company", "target": "PMs", "target_meetings": "3"}
+LANDING = {"employer": "Kiwibank", "role_title": "Analyst", "started_on": "2026-01-05"}
+CHECKIN = {
+    "contacts_kept": "1",
+    "new_contacts": "0",
+    "events_attended": "1",
+    "rating_pulse": "4",
+    "rating_realism": "3",
+    "rating_security": "4",
+    "submit": "1",
+}
+
+
+def _outside(where: str) -> Post:
+    return Post(outside=where)
+
+
+POSTS: dict[str, Post] = {
+    # --- outside any practice: no practice ids to probe ---
+    "auth.accept_invitation": _outside("token in the URL; tests/coach/test_invitations.py"),
+    "auth.change_email": _outside("the signed-in user's own account; tests/security"),
+    "auth.change_password": _outside("the signed-in user's own account; tests/auth"),
+    "auth.disable_two_factor": _outside("the signed-in user's own account; tests/security"),
+    "auth.forgot_password": _outside("public; tests/auth/test_password_reset.py"),
+    "auth.login": _outside("public; tests/auth/test_signup_login.py"),
+    "auth.logout": _outside("the signed-in user's own session; tests/auth"),
+    "auth.renew_recovery_codes": _outside("the signed-in user's own account; tests/security"),
+    "auth.reset_password": _outside("signed token in the URL; tests/auth"),
+    "auth.security": _outside("the signed-in user's own account; tests/security"),
+    "auth.signup": _outside("public; tests/auth/test_signup_login.py"),
+    "auth.two_factor_code": _outside("the half-signed-in user only; tests/security"),
+    "notifications.one_click_unsubscribe": _outside("signed token; tests/notifications"),
+    "notifications.unsubscribe": _outside("signed token; tests/notifications"),
+    "stripe_webhook.receive": _outside("Stripe's signature; tests/billing/test_webhooks.py"),
+    # --- billing (owner) ---
+    # Without Stripe keys configured the billing writes go back to the billing page.
+    "billing.change_seats": Post(lambda w, v: {"quantity": "3"}, ok=200),
+    "billing.portal": Post(),
+    "billing.subscribe": Post(lambda w, v: {"plan": "monthly"}),
+    # --- client portal ---
+    "client.add_ledger_entry": Post(
+        lambda w, v: {
+            "direction": "gave",
+            "kind": "information",
+            "description": "Shared my CV tips",
+        }
+    ),
+    "client.archive_contact": Post(),
+    "client.archive_meeting": Post(),
+    "client.checkin": Post(lambda w, v: CHECKIN),
+    "client.comment_meeting": Post(lambda w, v: {"body": "Thanks for the notes"}),
+    "client.complete_follow_up": Post(lambda w, v: {"kind": "email"}),
+    "client.edit_contact": Post(lambda w, v: CONTACT, ids=CONTACT_IDS),
+    "client.edit_meeting": Post(
+        lambda w, v: {**MEETING, "contact_id": _log_contact(v)}, ids=MEETING_IDS
+    ),
+    "client.new_calendar_feed": Post(),
+    "client.new_contact": Post(lambda w, v: CONTACT, ids=CONTACT_IDS),
+    "client.new_meeting": Post(
+        lambda w, v: {**MEETING, "contact_id": contact_of("client_a1")(w)}, ids=MEETING_IDS
+    ),
+    "client.notifications": Post(lambda w, v: {"client_daily_reminder": "y"}),
+    "client.propose_goal": Post(lambda w, v: GOAL),
+    "client.record_landing": Post(lambda w, v: LANDING),
+    "client.restore_contact": Post(),
+    "client.restore_meeting": Post(),
+    "client.revoke_calendar_feed": Post(),
+    "client.start_checkin": Post(),
+    "client.touch_contact": Post(lambda w, v: {"kind": "email", "note": "Sent the article"}),
+    # --- coach portal ---
+    "coach.accept_goal": Post(),
+    "coach.archive_client": Post(),
+    "coach.archive_coach": Post(),
+    "coach.close_goal": Post(lambda w, v: {"status": "achieved"}),
+    "coach.comment_meeting": Post(lambda w, v: {"body": "Good ask"}),
+    "coach.edit_goal": Post(lambda w, v: GOAL),
+    "coach.flag_client": Post(lambda w, v: {"reason": "Team restructured"}),
+    "coach.invitations_page": Post(
+        lambda w, v: {"email": "new-client@example.test", "role": "client", "coach": w.coach_a1.id},
+        ids={
+            "coach": [
+                Foreign(OTHER_PRACTICE, member("coach_b"), FIELD_ERROR, who="owner_a"),
+                Foreign(OTHER_PRACTICE, member("owner_b"), FIELD_ERROR, who="owner_a"),
+                Foreign(OTHER_PRACTICE, member("coach_b"), FORM_REFUSED),
+                Foreign(OTHER_COACH, member("coach_a2"), FORM_REFUSED),
+            ]
+        },
+    ),
+    "coach.new_calendar_feed": Post(),
+    "coach.new_goal": Post(lambda w, v: GOAL),
+    "coach.notifications": Post(lambda w, v: {"coach_weekly_digest": "y"}),
+    "coach.reassign_client": Post(
+        lambda w, v: {"coach": w.coach_a2.id},
+        ids={
+            "coach": [
+                Foreign(OTHER_PRACTICE, member("coach_b"), FIELD_ERROR),
+                Foreign(OTHER_PRACTICE, member("owner_b"), FIELD_ERROR),
+                Foreign(OTHER_CLIENT, member("client_a2"), FIELD_ERROR),
+            ]
+        },
+    ),
+    "coach.record_landing": Post(lambda w, v: LANDING),
+    "coach.reopen_goal": Post(),
+    "coach.resend_invitation": Post(),
+    "coach.restore_client": Post(),
+    "coach.restore_coach": Post(),
+    "coach.return_to_searching": Post(lambda w, v: {"note": "Contract ended"}),
+    "coach.review_checkin": Post(lambda w, v: {"comment": "Well done"}),
+    "coach.review_meeting": Post(
+        lambda w, v: {"intent_clarity": "4", "reciprocity": "3", "follow_up": "3", "comment": "ok"}
+    ),
+    "coach.revoke_calendar_feed": Post(),
+    "coach.revoke_invitation": Post(),
+    "coach.set_cadence": Post(lambda w, v: {"cadence": "monthly"}),
+    "coach.settings": Post(lambda w, v: {"name": "Alpha Coaching Ltd", "timezone": "UTC"}),
+    "coach.unflag_client": Post(),
+}
