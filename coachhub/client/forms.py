@@ -261,6 +261,11 @@ class LedgerForm(FlaskForm):
         ],
     )
     happened_on = DateField("When", validators=[Optional()], description="Today if left empty.")
+    # A promise ("I'll send the article") is also a follow-up, due on this day.
+    is_promise = BooleanField("This is a promise — remind me")
+    remind_on = DateField(
+        "Remind me on", validators=[Optional()], description="A week from today if left empty."
+    )
 
 
 # -- sessions ---------------------------------------------------------------------------
@@ -286,11 +291,6 @@ class ActionDoneForm(FlaskForm):
 
 class TimezoneForm(FlaskForm):
     timezone = member_timezone_field()
-    # A promise ("I'll send the article") is also a follow-up, due on this day.
-    is_promise = BooleanField("This is a promise — remind me")
-    remind_on = DateField(
-        "Remind me on", validators=[Optional()], description="A week from today if left empty."
-    )
 
 
 class IntroductionRequestForm(FlaskForm):

@@ -79,9 +79,7 @@ def event_kinds_for(membership) -> list[NotificationKind]:
     return [kind for kind in EVENT_KINDS if kind.applies_to(membership)]
 
 
-# One line per event. Sessions, when they exist, add theirs here, e.g.
-# register_event(EventType("session_changed", "A session booked, moved or cancelled",
-#                          ("client", "coach")))
+# One line per event.
 LOG_SUBMITTED = register_event(
     EventType("log_submitted", "A client logged a meeting", ("coach",), "digest", 10)
 )
@@ -117,4 +115,11 @@ AT_RISK_FLAGGED = register_event(
 )
 INVITATION_ACCEPTED = register_event(
     EventType("invitation_accepted", "Someone you invited joined", ("direct",), order=70)
+)
+# Every session change already emails both sides with its calendar invitation, so the
+# inbox item is the in-app trace and its own email is off unless a member asks for it.
+SESSION_CHANGED = register_event(
+    EventType(
+        "session_changed", "A session booked, moved or cancelled", ("client", "coach"), "off", 80
+    )
 )

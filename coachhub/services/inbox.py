@@ -25,6 +25,7 @@ from coachhub.extensions import db
 from coachhub.models import (
     Checkin,
     ClientCareer,
+    CoachingSession,
     InboxItem,
     MeetingLog,
     Membership,
@@ -65,6 +66,8 @@ def _object_ref(obj: object) -> tuple[str, int]:
         return "career", obj.client_membership_id
     if isinstance(obj, Message):
         return "conversation", obj.client_membership_id
+    if isinstance(obj, CoachingSession):
+        return "session", obj.id
     if isinstance(obj, Membership):
         return ("client" if obj.is_client else "coach"), obj.id
     raise TypeError(f"no inbox link for {type(obj).__name__}")
@@ -307,6 +310,8 @@ def object_link(kind: str, oid: int, recipient: Membership) -> tuple[str, dict]:
         return "coach.checkin_detail", {"checkin_id": oid}
     if kind == "career":
         return "coach.client_career", {"client_id": oid}
+    if kind == "session":
+        return f"{portal}.session_detail", {"session_id": oid}
     if kind == "conversation":
         if portal == "client":
             return "client.conversation", {}

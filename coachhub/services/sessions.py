@@ -40,6 +40,7 @@ from coachhub.notifications.outbox import queue_email
 from coachhub.services import ServiceError
 from coachhub.services import availability as avail
 from coachhub.services.audit import record
+from coachhub.services.inbox import notify as notify_inbox
 from coachhub.urls import external_url
 
 MAX_CHANGE_REASON = 500
@@ -502,6 +503,16 @@ def notify(practice: Practice, actor: Membership, session: CoachingSession, chan
     """Queue the change, with its invitation, to the coach and the client (transactional)."""
     method = "CANCEL" if change == "cancelled" else "REQUEST"
     ics = invitation_ics(practice, session, method)
+    notify_inbox(
+        practice,
+        "session_changed",
+        actor=actor,
+        client=session.client,
+        obj=session,
+        summary=f"{actor.user.name} {change} a session: "
+        f"{format_when(session.starts_at, practice.tz)}",
+        once_per=f"{change}:{session.ical_sequence}",
+    )
     for member in (session.coach, session.client):
         endpoint = "coach.session_detail" if member.is_coaching else "client.session_detail"
         queue_email(

@@ -5,9 +5,20 @@ member who must hear of it. A new event type without a trigger here fails
 `test_every_event_has_a_trigger`.
 """
 
+from datetime import timedelta
+
 from coachhub.extensions import db
-from coachhub.models import CheckinStatus, GoalFocus, GoalStatus, MeetingFormat
-from coachhub.services import careers, checkins, goals, invitations, meetings, messages, reviews
+from coachhub.models import CheckinStatus, GoalFocus, GoalStatus, MeetingFormat, utcnow
+from coachhub.services import (
+    careers,
+    checkins,
+    goals,
+    invitations,
+    meetings,
+    messages,
+    reviews,
+    sessions,
+)
 from coachhub.services.accounts import create_user
 from tests import factories
 
@@ -85,6 +96,13 @@ def _at_risk_flagged(w):
     return w.owner_a
 
 
+def _session_changed(w):
+    factories.availability(w.coach_a1)
+    starts = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
+    sessions.book_session(w.a, w.coach_a1, w.client_a1, starts, 30)
+    return w.client_a1
+
+
 def _invitation_accepted(w):
     user = create_user("Ivy Invitee", "invitee-a1@example.test", "long-enough-password")
     invitations.accept(w.invitation_a1, user)
@@ -104,6 +122,7 @@ TRIGGERS = {
     "checkin_reviewed": _checkin_reviewed,
     "at_risk_flagged": _at_risk_flagged,
     "invitation_accepted": _invitation_accepted,
+    "session_changed": _session_changed,
 }
 
 

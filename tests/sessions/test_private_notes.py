@@ -18,6 +18,9 @@ def _client_get_urls(app, world, session_id, item_id):
         "contact_id": factories.ContactFactory(client=world.client_a1).id,
         "log_id": factories.MeetingLogFactory(client=world.client_a1).id,
         "checkin_id": factories.CheckinFactory(client=world.client_a1).id,
+        "introduction_id": factories.IntroductionFactory(client=world.client_a1).id,
+        "import_id": factories.PendingImportFactory(client=world.client_a1).id,
+        "entry_id": factories.PromiseFactory(client=world.client_a1).id,
     }
     urls = []
     with app.test_request_context():
