@@ -3,10 +3,11 @@ coach (or owner) does to a client as a whole: reassign, archive, restore, export
 
 import json
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import Response, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import func
-from sqlalchemy.orm import joinedload
+from sqlalchemy import func, literal, select, true
+from sqlalchemy.orm import aliased, joinedload
 from wtforms import SelectChoice
 
 from coachhub.coach import bp, change_member_status, load_client
@@ -103,25 +104,7 @@ def client_detail(client_id: int):
     placed = career is not None and career.stage == CareerStage.PLACED
     latest_checkin = roster = None
     if placed:
-        latest_checkin = db.session.scalars(
-            scoped_select(Checkin)
-            .where(
-                Checkin.client_membership_id == client.id,
-                Checkin.status.in_([CheckinStatus.SUBMITTED, CheckinStatus.REVIEWED]),
-            )
-            .order_by(Checkin.due_on.desc(), Checkin.id.desc())
-            .limit(1)
-        ).first()
-        roster = db.session.scalars(
-            scoped_select(Contact)
-            .where(
-                Contact.client_membership_id == client.id,
-                Contact.archived_at.is_(None),
-                Contact.touch_due_on <= today + timedelta(days=ROSTER_DAYS),
-            )
-            .order_by(Contact.touch_due_on, Contact.id)
-            .limit(ROSTER_ON_DETAIL)
-        ).all()
+        latest_checkin, roster = _field_notes_and_roster(client, today)
     return render_template(
         "coach/clients/client_detail.html",
         client=client,
@@ -143,6 +126,49 @@ def client_detail(client_id: int):
         progress=goals.progress,
         action_form=ConfirmForm(),
     )
+
+
+def _field_notes_and_roster(client: Membership, today) -> tuple[object | None, list[Contact]]:
+    """The latest submitted check-in's field notes and the contacts due for a touch, in one
+    query: a one-row anchor outer-joined to both, so either may be empty."""
+    latest = (
+        scoped_select(Checkin)
+        .with_only_columns(Checkin.field_changes, Checkin.due_on)
+        .where(
+            Checkin.client_membership_id == client.id,
+            Checkin.status.in_([CheckinStatus.SUBMITTED, CheckinStatus.REVIEWED]),
+        )
+        .order_by(Checkin.due_on.desc(), Checkin.id.desc())
+        .limit(1)
+        .subquery()
+    )
+    due = (
+        scoped_select(Contact)
+        .where(
+            Contact.client_membership_id == client.id,
+            Contact.archived_at.is_(None),
+            Contact.touch_due_on <= today + timedelta(days=ROSTER_DAYS),
+        )
+        .order_by(Contact.touch_due_on, Contact.id)
+        .limit(ROSTER_ON_DETAIL)
+        .subquery()
+    )
+    contact = aliased(Contact, due)
+    anchor = select(literal(1).label("one")).subquery()
+    rows = db.session.execute(
+        select(latest.c.field_changes, latest.c.due_on, contact)
+        .select_from(anchor)
+        .outerjoin(latest, true())
+        .outerjoin(due, true())
+        .order_by(due.c.touch_due_on, due.c.id)
+    ).all()
+    first = rows[0] if rows else None
+    notes = (
+        SimpleNamespace(field_changes=first.field_changes, due_on=first.due_on)
+        if first is not None and first.due_on is not None
+        else None
+    )
+    return notes, [row[2] for row in rows if row[2] is not None]
 
 
 def _client_logs(client: Membership):
