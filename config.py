@@ -90,6 +90,8 @@ class Config:
     # Invitations sent (and resent) per member; invitation links opened per address.
     RATELIMIT_INVITE_MEMBER = os.environ.get("RATELIMIT_INVITE_MEMBER", "50 per hour")
     RATELIMIT_INVITATION_LINK_IP = os.environ.get("RATELIMIT_INVITATION_LINK_IP", "30 per minute")
+    # API requests per personal access token.
+    RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN", "300 per minute")
     RATELIMIT_WEBHOOK_IP = os.environ.get("RATELIMIT_WEBHOOK_IP", "600 per minute")
     # Requests pass through this many proxies (load balancer): their X-Forwarded-For is
     # trusted for the client address the limits count by. 0: none, use the peer address.

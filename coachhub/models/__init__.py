@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the full metadata."""
 
+from coachhub.models.api_token import ApiToken, TokenScope
 from coachhub.models.assignment import CoachAssignment
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
@@ -40,6 +41,8 @@ from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 
 __all__ = [
+    "ApiToken",
+    "TokenScope",
     "Approach",
     "AuditEvent",
     "CalendarToken",
