@@ -6,6 +6,7 @@ beside two-factor sign-in and lists the tokens of every practice the user is in.
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from coachhub.auth.forms import ApiTokenForm
 from coachhub.auth.routes import bp
@@ -17,7 +18,7 @@ from coachhub.services import ServiceError, accounts, api_tokens
 def _form() -> ApiTokenForm:
     form = ApiTokenForm()
     form.practice.choices = [
-        (m.id, m.practice.name) for m in accounts.active_memberships(current_user)
+        SelectChoice(m.id, m.practice.name) for m in accounts.active_memberships(current_user)
     ]
     return form
 

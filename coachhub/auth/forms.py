@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, SelectChoice, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
@@ -67,12 +67,17 @@ class ApiTokenForm(FlaskForm):
     practice = SelectField("Practice", coerce=int)
     scope = SelectField(
         "Access",
-        choices=[("read", "Read only"), ("write", "Read and write")],
+        choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
         default="read",
     )
     expires_in_days = SelectField(
         "Expires",
         coerce=int,
-        choices=[(7, "In 7 days"), (30, "In 30 days"), (90, "In 90 days"), (366, "In a year")],
+        choices=[
+            SelectChoice(7, "In 7 days"),
+            SelectChoice(30, "In 30 days"),
+            SelectChoice(90, "In 90 days"),
+            SelectChoice(366, "In a year"),
+        ],
         default=90,
     )
