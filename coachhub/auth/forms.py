@@ -1,4 +1,4 @@
-from wtforms import EmailField, SelectChoice, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
