@@ -230,9 +230,9 @@ def json_response(body, status: int = 200):
     return response
 
 
-def init_app(app: Flask) -> None:
-    """Register the API: its resources, no CSRF (no cookies are used), problem errors."""
-    from coachhub.api import (  # noqa: F401 -- each adds its operations to bp
+def load_resources() -> list[Operation]:
+    """Import the resource modules (each adds its operations to `bp`); the operations."""
+    from coachhub.api import (  # noqa: F401
         checkins,
         clients,
         contacts,
@@ -243,6 +243,12 @@ def init_app(app: Flask) -> None:
         meetings,
     )
 
+    return OPERATIONS
+
+
+def init_app(app: Flask) -> None:
+    """Register the API: its resources, no CSRF (no cookies are used), problem errors."""
+    load_resources()
     csrf.exempt(bp)
     app.register_blueprint(bp)
 
