@@ -15,6 +15,7 @@ from coachhub.extensions import db
 from coachhub.models import Practice, utcnow
 from coachhub.notifications import delivery, instant
 from coachhub.notifications.due import ReminderRun, send_reminders_for_practice
+from coachhub.webhooks import delivery as webhook_delivery
 
 log = logging.getLogger(__name__)
 
@@ -90,9 +91,12 @@ def send_outbox(limit: int, loop: bool, interval: float) -> None:
 
 def _outbox_pass(limit: int) -> delivery.DeliveryRun:
     """One pass of the worker: inbox events whose batch window is over become emails,
-    then everything due is delivered."""
+    then everything due is delivered (webhooks and emails; the counts add both)."""
     instant.queue_instant_emails()
-    return delivery.deliver_pending(limit)
+    # Webhooks first: an endpoint switched off queues its email for this same pass.
+    hooks = webhook_delivery.deliver_pending(limit)
+    emails = delivery.deliver_pending(limit)
+    return delivery.DeliveryRun(emails.sent + hooks.delivered, emails.failed + hooks.failed)
 
 
 @click.command("send-reminders")

@@ -72,6 +72,11 @@ OWNER_ONLY = {
     "coach.checkins_overview",
     "coach.audit_log",
     "coach.audit_log_csv",
+    "coach.webhooks_page",
+    "coach.webhook",
+    "coach.rotate_webhook_secret",
+    "coach.switch_webhook",
+    "coach.resend_webhook_delivery",
 }
 # Practice B's member who may use the area there: probes practice A's ids on B's own slug.
 AREA_USERS_B = {"coach": "owner_b", "client": "client_b", "billing": "owner_b"}
@@ -89,6 +94,9 @@ PARAMS = {
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_a1).id,
     # An inbox item of coach_a1 about client_a1: other coaches, clients and practices get 404.
     "item_id": lambda w: factories.inbox_item(w.coach_a1, w.client_a1).id,
+    # The owner's webhook endpoint and one delivery of it.
+    "endpoint_id": lambda w: factories.webhook_endpoint(w.a).id,
+    "delivery_id": lambda w: factories.webhook_delivery(w.a).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -100,6 +108,8 @@ PARAMS_B = {
     "log_id": lambda w: _log(w.client_b).id,
     "checkin_id": lambda w: factories.CheckinFactory(client=w.client_b).id,
     "item_id": lambda w: factories.inbox_item(w.owner_b, w.client_b).id,
+    "endpoint_id": lambda w: factories.webhook_endpoint(w.b).id,
+    "delivery_id": lambda w: factories.webhook_delivery(w.b).id,
 }
 
 

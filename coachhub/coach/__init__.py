@@ -12,6 +12,7 @@ One module per feature; each attaches its pages to `bp`:
     messages      a client's conversation with their coach and the owner
     team          the owner's coaches: list, archive, restore
     settings      the owner's practice settings
+    webhooks      the owner's outgoing webhooks and their delivery log
     forms.py      the forms of these pages
 
 Email preferences and the calendar page come from `coachhub.notifications.member_pages`.
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
         reviews,
         settings,
         team,
+        webhooks,
     )
 
     app.register_blueprint(bp)

@@ -7,6 +7,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -105,3 +106,8 @@ class FlagForm(FlaskForm):
 
 class CheckinReviewForm(FlaskForm):
     comment = TextAreaField("Comment for the client", validators=TEXT, render_kw={"rows": 4})
+
+
+class WebhookForm(FlaskForm):
+    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=2048)])
+    events = SelectMultipleField("Events", description="The events this URL receives.")

@@ -39,8 +39,12 @@ from coachhub.models.reminder_log import SentReminderItem
 from coachhub.models.security import RecoveryCode, SubmissionKey
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
+from coachhub.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "ApiToken",
     "TokenScope",
     "Approach",
