@@ -2,6 +2,7 @@
 
 import re
 import threading
+import uuid
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -208,3 +209,30 @@ def test_the_owner_adds_a_webhook_and_resends_from_the_log(world, login, db, rec
     assert len(receiver.received) == 2
     bad = page.post("/p/alpha/coach/webhooks", data={"url": "nope", "events": []})
     assert bad.status_code == 200 and db.session.scalars(select(WebhookEndpoint)).one()
+
+
+def test_webhook_and_token_pages_run_the_same_queries_at_1x_and_10x(
+    world, db, login, count_queries, api_token
+):
+    page = login(world.owner_a.user)
+    endpoint = factories.webhook_endpoint(world.a)
+
+    def add(n):
+        for _ in range(n):
+            factories.webhook_endpoint(world.a)
+            factories.webhook_delivery(world.a, endpoint, event_key=uuid.uuid4().hex)
+            api_token(world.owner_a, "read")
+
+    counts = {}
+    for n in (3, 27):
+        add(n)
+        for url in (
+            "/p/alpha/coach/webhooks",
+            f"/p/alpha/coach/webhooks/{endpoint.id}",
+            "/account/tokens",
+        ):
+            with count_queries() as counter:
+                assert page.get(url).status_code == 200
+            counts.setdefault(url, []).append(counter.count)
+    for url, (small, large) in counts.items():
+        assert small == large <= 12, (url, small, large)
