@@ -314,4 +314,5 @@ def test_list_queries_stay_the_same_at_1x_and_10x(world, client, api_token, coun
             response = client.get(path + "?limit=100", headers=headers)
         assert response.status_code == 200 and len(response.json["data"]) >= n
         counts.append(counter.count)
+    print(f"QUERIES {path:22} small={counts[0]} large={counts[1]}")
     assert counts[0] == counts[1] <= 6, counts
