@@ -93,6 +93,17 @@ class Config:
     # Invitations sent (and resent) per member; invitation links opened per address.
     RATELIMIT_INVITE_MEMBER = os.environ.get("RATELIMIT_INVITE_MEMBER", "50 per hour")
     RATELIMIT_INVITATION_LINK_IP = os.environ.get("RATELIMIT_INVITATION_LINK_IP", "30 per minute")
+    # Outgoing webhooks: endpoints on private, loopback and link-local addresses are refused
+    # (SSRF) unless this is on (development and tests send to 127.0.0.1).
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", False)
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+    WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+    WEBHOOK_RETRY_SECONDS = int(os.environ.get("WEBHOOK_RETRY_SECONDS", "60"))
+    WEBHOOK_RETRY_MAX_SECONDS = int(os.environ.get("WEBHOOK_RETRY_MAX_SECONDS", "21600"))
+    # An endpoint is switched off (and the owner emailed) after this many failures in a row.
+    WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "10"))
+    # API requests per personal access token.
+    RATELIMIT_API_TOKEN = os.environ.get("RATELIMIT_API_TOKEN", "300 per minute")
     RATELIMIT_WEBHOOK_IP = os.environ.get("RATELIMIT_WEBHOOK_IP", "600 per minute")
     # Requests pass through this many proxies (load balancer): their X-Forwarded-For is
     # trusted for the client address the limits count by. 0: none, use the peer address.
@@ -171,6 +182,7 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY") or DEV_SECRET_KEY
     DEV_OUTBOX = _bool("DEV_OUTBOX", True)
     LOG_JSON = _bool("LOG_JSON", False)
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = _bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", True)
 
 
 class TestingConfig(Config):
@@ -180,6 +192,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     DEV_OUTBOX = True
+    WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
     LOG_JSON = False
     LOG_LEVEL = "WARNING"
     MAIL_SERVER = ""

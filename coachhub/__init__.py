@@ -149,8 +149,8 @@ def _sqlite_begin(conn):
 
 
 def register_blueprints(app: Flask) -> None:
-    from coachhub import client, coach
-    from coachhub.auth import account_security  # noqa: F401 -- its pages join auth's bp
+    from coachhub import api, client, coach
+    from coachhub.auth import account_security, api_tokens  # noqa: F401 -- pages join auth bp
     from coachhub.auth.routes import bp as auth_bp
     from coachhub.billing.routes import bp as billing_bp
     from coachhub.billing.routes import webhook_bp
@@ -162,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     coach.init_app(app)
     client.init_app(app)
+    api.init_app(app)
     # Reminder, digest and calendar providers of every feature register themselves on import.
     load_providers()
     if app.config["DEV_OUTBOX"] and app.config["ENV_NAME"] != "production":
@@ -171,8 +172,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from coachhub.api.problems import from_http_exception, is_api_request, problem
+
     def render_error(error, message: str | None = None):
         code = getattr(error, "code", 500)
+        if is_api_request():
+            # Under /api/ every error is problem+json (RFC 9457), never a page.
+            return problem(code, message or "") if message else from_http_exception(error)
         return render_template("errors/error.html", code=code, error=error, message=message), code
 
     for code in (400, 403, 404, 405, 410, 413, 500):

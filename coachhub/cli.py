@@ -15,6 +15,7 @@ from coachhub.extensions import db
 from coachhub.models import Practice, utcnow
 from coachhub.notifications import delivery, instant
 from coachhub.notifications.due import ReminderRun, send_reminders_for_practice
+from coachhub.webhooks import delivery as webhook_delivery
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(send_outbox)
     app.cli.add_command(billing_cli)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(api_token_cli)
 
 
 @click.command("seed-demo")
@@ -89,9 +91,12 @@ def send_outbox(limit: int, loop: bool, interval: float) -> None:
 
 def _outbox_pass(limit: int) -> delivery.DeliveryRun:
     """One pass of the worker: inbox events whose batch window is over become emails,
-    then everything due is delivered."""
+    then everything due is delivered (webhooks and emails; the counts add both)."""
     instant.queue_instant_emails()
-    return delivery.deliver_pending(limit)
+    # Webhooks first: an endpoint switched off queues its email for this same pass.
+    hooks = webhook_delivery.deliver_pending(limit)
+    emails = delivery.deliver_pending(limit)
+    return delivery.DeliveryRun(emails.sent + hooks.delivered, emails.failed + hooks.failed)
 
 
 @click.command("send-reminders")
@@ -128,3 +133,40 @@ def send_reminders(now_text: str | None) -> None:
     )
     if errors:
         raise SystemExit(1)
+
+
+@click.group("api-token")
+def api_token_cli() -> None:
+    """Personal access tokens for /api/v1/ (for operators and tests)."""
+
+
+@api_token_cli.command("create")
+@click.argument("email")
+@click.option("--practice", "slug", required=True, help="The practice's slug.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--name", default="Command line", show_default=True)
+@click.option("--days", default=90, show_default=True, help="Days until it expires.")
+def create_api_token(email: str, slug: str, scope: str, name: str, days: int) -> None:
+    """Make a token for EMAIL's membership in the practice; prints the secret once."""
+    from coachhub.models import Membership, MemberStatus, User
+    from coachhub.services import ServiceError, api_tokens
+
+    row = db.session.execute(
+        select(Membership, Practice)
+        .join(Practice, Practice.id == Membership.practice_id)
+        .join(User, User.id == Membership.user_id)
+        .where(
+            func.lower(User.email) == email.strip().lower(),
+            Practice.slug == slug,
+            Membership.status == MemberStatus.ACTIVE,
+        )
+    ).first()
+    if row is None:
+        raise click.ClickException(f"{email} is not an active member of {slug!r}.")
+    member, practice = row
+    try:
+        _token, secret = api_tokens.create_token(practice, member, name, scope, days)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(secret)

@@ -50,6 +50,8 @@ def submission_key(user_id: int) -> str:
 
 def refuse_double_submit():
     """Claim this request's key; when it was claimed moments ago, say so and go back."""
+    if request.blueprint == "api":
+        return None  # token-authorised JSON: no session, no form to show again
     if request.method not in WRITE_METHODS or not current_user.is_authenticated:
         return None
     if request.endpoint in current_app.config["IDEMPOTENCY_EXEMPT_ENDPOINTS"]:

@@ -6,6 +6,7 @@ or in Redis when `RATELIMIT_STORAGE_URI` is set, so several app servers share th
 Each app gets its own limiter (Flask-Limiter keeps its storage on the instance).
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,14 @@ def signing_in_account() -> str:
 def member() -> str:
     """The signed-in member (invitations are counted per inviter)."""
     return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def api_token() -> str:
+    """The API token a request carries (its hash), or the address when it has none."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return get_remote_address()
+    return "token:" + hashlib.sha256(header.encode()).hexdigest()[:32]
 
 
 def failed_sign_in(response) -> bool:
@@ -100,6 +109,9 @@ def init_app(app: Flask) -> None:
                 deduct_when=failed_sign_in if limit.failures_only else None,
             )(view)
         app.view_functions[endpoint] = view
+    if "api" in app.blueprints:
+        # Every API request counts against its token (the hashed header: no secret kept).
+        limiter.limit(_setting("RATELIMIT_API_TOKEN"), key_func=api_token)(app.blueprints["api"])
     app.register_error_handler(429, too_many_requests)
 
 
@@ -119,6 +131,11 @@ def too_many_requests(error):
     if current is not None:
         reset_at = datetime.fromtimestamp(current.reset_at, UTC)
         seconds = max(1, int((reset_at - datetime.now(UTC)).total_seconds()))
+    from coachhub.api.problems import is_api_request, problem
+
+    if is_api_request():
+        detail = f"Too many requests for this token; try again in {seconds} seconds."
+        return problem(429, detail, headers={"Retry-After": str(seconds)})
     return (
         render_template("errors/too_many_requests.html", minutes=-(-seconds // 60)),
         429,

@@ -206,3 +206,16 @@ def count_queries(db):
             event.remove(engine, "before_cursor_execute", counter)
 
     return _count
+
+
+@pytest.fixture
+def api_token(db) -> Callable:
+    """`api_token(member, scope="write")` makes a token and returns its request headers."""
+    from coachhub.services import api_tokens
+
+    def _token(member, scope: str = "write", **kw) -> dict:
+        _row, secret = api_tokens.create_token(member.practice, member, "test", scope, **kw)
+        _db.session.commit()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return _token

@@ -419,3 +419,35 @@ def availability(coach: Membership, days=range(5), hours=(9, 17), **kw) -> Coach
     db.session.add(row)
     db.session.commit()
     return row
+
+
+def webhook_endpoint(practice: Practice, url: str = "http://127.0.0.1:9/hook", **kw):
+    from coachhub.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint(
+        practice_id=practice.id,
+        url=url,
+        events=kw.pop("events", ["log_submitted", "review_posted"]),
+        secret=kw.pop("secret", "whsec_test"),
+        **kw,
+    )
+    db.session.add(endpoint)
+    db.session.commit()
+    return endpoint
+
+
+def webhook_delivery(practice: Practice, endpoint=None, **kw):
+    from coachhub.models import WebhookDelivery
+
+    endpoint = endpoint or webhook_endpoint(practice)
+    delivery = WebhookDelivery(
+        practice_id=practice.id,
+        endpoint_id=endpoint.id,
+        event="log_submitted",
+        event_key=kw.pop("event_key", f"log_submitted:MeetingLog:{endpoint.id}"),
+        payload=kw.pop("payload", '{"type": "log_submitted"}'),
+        **kw,
+    )
+    db.session.add(delivery)
+    db.session.commit()
+    return delivery

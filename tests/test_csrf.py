@@ -25,9 +25,20 @@ def csrf_on(app):
 def test_post_without_token_is_refused(app, world, login, monkeypatch, endpoint):
     if endpoint in CSRF_EXEMPT:
         pytest.skip("signed by its sender (Stripe, the unsubscribe link), not by a CSRF token")
+    if endpoint.startswith("api."):
+        # The API takes no CSRF token: it reads no cookie, so a signed-in browser's session
+        # (what a forged cross-site request would carry) is not enough to write.
+        url = _url(app, endpoint, "alpha", {k: 1 for k in _values(world, endpoint)})
+        owner = login(world.owner_a.user)
+        monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+        for c in (owner, app.test_client()):
+            assert c.post(url, json={}).status_code == 401, f"POST {url}"
+        return
     values = _values(world, endpoint) if (endpoint, "POST") in PRACTICE_RULES else {}
     if endpoint in ("auth.accept_invitation", "auth.reset_password", "notifications.unsubscribe"):
         values = {"token": "any"}
+    if endpoint == "auth.revoke_api_token":
+        values = {"token_id": 1}
     url = _url(app, endpoint, "alpha", values)
     # logged in as the owner (before CSRF is switched on), and anonymous
     owner = login(world.owner_a.user)
@@ -57,3 +68,5 @@ def test_only_the_listed_routes_are_exempt(app):
         if f"{view.__module__}.{view.__name__}" in app.extensions["csrf"]._exempt_views
     }
     assert exempt <= CSRF_EXEMPT, exempt - CSRF_EXEMPT
+    # Whole blueprints: only the token-authorised API.
+    assert {bp.name for bp in app.extensions["csrf"]._exempt_blueprints} == {"api"}

@@ -17,7 +17,7 @@ import hashlib
 import re
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from coachhub import create_app
 from coachhub.extensions import db
@@ -46,6 +46,10 @@ PUBLIC = {
     "notifications.unsubscribe",
     "notifications.one_click_unsubscribe",
     "notifications.calendar_feed",
+    # The API's document and reference page; every other API operation needs a token
+    # (probed by test_api_operation_is_isolated below).
+    "api.openapi",
+    "api.reference",
 }
 # Need a login but belong to no practice.
 LOGIN_ONLY = {
@@ -56,6 +60,8 @@ LOGIN_ONLY = {
     "auth.disable_two_factor",
     "auth.renew_recovery_codes",
     "auth.change_email",
+    "auth.api_tokens_page",
+    "auth.revoke_api_token",
 }
 
 # Practice areas: blueprint -> (who may use it, who may not).
@@ -75,6 +81,11 @@ OWNER_ONLY = {
     "coach.checkins_overview",
     "coach.audit_log",
     "coach.audit_log_csv",
+    "coach.webhooks_page",
+    "coach.webhook",
+    "coach.rotate_webhook_secret",
+    "coach.switch_webhook",
+    "coach.resend_webhook_delivery",
 }
 # Practice B's member who may use the area there: probes practice A's ids on B's own slug.
 AREA_USERS_B = {"coach": "owner_b", "client": "client_b", "billing": "owner_b"}
@@ -98,6 +109,9 @@ PARAMS = {
     "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_a1).id,
     "import_id": lambda w: factories.PendingImportFactory(client=w.client_a1).id,
     "entry_id": lambda w: factories.PromiseFactory(client=w.client_a1).id,
+    # The owner's webhook endpoint and one delivery of it.
+    "endpoint_id": lambda w: factories.webhook_endpoint(w.a).id,
+    "delivery_id": lambda w: factories.webhook_delivery(w.a).id,
 }
 # ... and the same kind of object in practice B (other practice, own slug).
 PARAMS_B = {
@@ -115,6 +129,8 @@ PARAMS_B = {
     "introduction_id": lambda w: factories.IntroductionFactory(client=w.client_b).id,
     "import_id": lambda w: factories.PendingImportFactory(client=w.client_b).id,
     "entry_id": lambda w: factories.PromiseFactory(client=w.client_b).id,
+    "endpoint_id": lambda w: factories.webhook_endpoint(w.b).id,
+    "delivery_id": lambda w: factories.webhook_delivery(w.b).id,
 }
 
 
@@ -179,7 +195,12 @@ RULES = sorted(
 PRACTICE_RULES = [
     (endpoint, method)
     for endpoint, method, rule in RULES
-    if endpoint not in PUBLIC and endpoint not in LOGIN_ONLY
+    if endpoint not in PUBLIC and endpoint not in LOGIN_ONLY and not endpoint.startswith("api.")
+]
+API_RULES = [
+    (endpoint, method)
+    for endpoint, method, rule in RULES
+    if endpoint.startswith("api.") and endpoint not in PUBLIC
 ]
 
 
@@ -203,10 +224,12 @@ def _values(world: World, endpoint: str, params=PARAMS) -> dict:
     return {arg: params[arg](world) for arg in rule.arguments if arg != "practice_slug"}
 
 
-def _fingerprint() -> str:
+def _fingerprint(skip: frozenset[str] = frozenset()) -> str:
     """A digest of every row in every table: a refused request must not change it."""
     digest = hashlib.sha256()
     for table in db.metadata.sorted_tables:
+        if table.name in skip:
+            continue
         rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
         digest.update(f"{table.name}:{rows!r}".encode())
     return digest.hexdigest()
@@ -224,6 +247,11 @@ def test_every_route_is_classified():
     unknown = []
     for endpoint, _, rule in RULES:
         if endpoint in PUBLIC or endpoint in LOGIN_ONLY:
+            continue
+        if endpoint.startswith("api."):
+            for arg in rule.arguments:
+                if arg not in PARAMS or arg not in PARAMS_B:
+                    unknown.append(f"{endpoint}: URL parameter {arg!r} not in PARAMS/PARAMS_B")
             continue
         if _area(endpoint) not in AREAS:
             unknown.append(f"{endpoint}: blueprint not in AREAS, PUBLIC or LOGIN_ONLY")
@@ -348,7 +376,7 @@ def test_login_only_routes_need_login(app, db, endpoint):
     with app.test_request_context():
         from flask import url_for
 
-        url = url_for(endpoint)
+        url = url_for(endpoint, **dict.fromkeys(rule.arguments, 1))
     response = app.test_client().open(url, method=method)
     assert response.status_code == 302
     assert "/login" in response.location
@@ -423,3 +451,98 @@ def test_unread_counts_and_conversations_show_only_what_the_member_may_see(world
         slug = "alpha" if member.practice_id == world.a.id else "beta"
         page = login(member.user).get(f"/p/{slug}/client/messages").get_data(as_text=True)
         assert "Private to client one" not in page, name
+
+
+# --- the API: the token decides practice and member; ids of others are 404 -----------------
+def _api_bodies(w: World, values: dict) -> dict:
+    """A valid body for each write, pointing at practice A's rows of client_a1."""
+    from coachhub.models import utcnow
+
+    today = utcnow().date().isoformat()
+    contact_id = values.get("contact_id") or factories.ContactFactory(client=w.client_a1).id
+    return {
+        "api.create_goal": {"client_id": w.client_a1.id, "title": "Meet PMs", "focus": "company"},
+        "api.create_contact": {"name": "Dana"},
+        "api.create_touch": {"kind": "email"},
+        "api.create_meeting": {"contact_id": contact_id, "met_on": today, "format": "coffee"},
+        "api.review_meeting": {"intent_clarity": 4, "reciprocity": 4, "follow_up": 4},
+        "api.complete_follow_up": {},
+    }
+
+
+def _api_roles(endpoint: str) -> tuple[str, str, str]:
+    """(rightful member, same-role outsider in A, same-role member of B) for an operation."""
+    from coachhub.api import OPERATIONS
+
+    op = next(o for o in OPERATIONS if o.endpoint == endpoint)
+    if op.roles == "client":
+        return "client_a1", "client_a2", "client_b"
+    return "coach_a1", "coach_a2", "owner_b"
+
+
+@pytest.mark.parametrize(("endpoint", "method"), API_RULES)
+def test_api_operation_is_isolated(app, world, api_token, endpoint, method):
+    from flask import url_for
+
+    values = _values(world, endpoint)
+    with app.test_request_context():
+        url = url_for(endpoint, **values)
+    body = _api_bodies(world, values).get(endpoint) if method != "GET" else None
+    rightful, outsider, other_practice = _api_roles(endpoint)
+    refers_to_a = bool(values) or (body and ({"client_id", "contact_id"} & set(body)))
+    c = app.test_client()
+
+    def call(headers):
+        return c.open(url, method=method, json=body, headers=headers or {})
+
+    tokens = {
+        name: api_token(getattr(world, name))
+        for name in {rightful, outsider, other_practice, "client_a2"}
+    }
+    read_only = api_token(getattr(world, rightful), "read")
+    expired = api_token(getattr(world, rightful), expires_in_days=1)
+    revoked_headers = api_token(getattr(world, rightful))
+    from coachhub.models import ApiToken, utcnow
+
+    db.session.execute(
+        ApiToken.__table__.update()
+        .where(ApiToken.id == db.session.scalar(select(func.max(ApiToken.id))))
+        .values(revoked_at=utcnow())
+    )
+    db.session.execute(
+        ApiToken.__table__.update()
+        .where(ApiToken.id == db.session.scalar(select(func.max(ApiToken.id))) - 1)
+        .values(expires_at=utcnow())
+    )
+    db.session.commit()
+    # Tokens note their last use, even on refused requests: that table is left out.
+    before = _fingerprint(skip=frozenset({"api_token"}))
+
+    # no token, an expired one, a revoked one: 401 problem
+    for headers in (None, expired, revoked_headers, {"Authorization": "Bearer chp_nope"}):
+        response = call(headers)
+        assert response.status_code == 401, f"{method} {url} {headers}"
+        assert response.mimetype == "application/problem+json"
+
+    if refers_to_a:
+        # another practice's token, another coach / client of the same practice: 404
+        for name in (other_practice, outsider, "client_a2"):
+            response = call(tokens[name])
+            assert response.status_code == (
+                404 if method == "GET" or name != "client_a2" or rightful == "client_a1" else 403
+            ), f"{name} {method} {url}: {response.status_code}"
+    if method != "GET":
+        response = call(read_only)
+        assert response.status_code == 403, f"read token {method} {url}"
+    db.session.expire_all()
+    assert _fingerprint(skip=frozenset({"api_token"})) == before, f"refused {method} {url} wrote"
+
+    response = call(tokens[rightful])
+    assert response.status_code in (200, 201), (
+        f"{rightful} {method} {url}: {response.get_data(as_text=True)[:300]}"
+    )
+    if method == "GET" and "data" in response.json:
+        # Lists: the other practice's owner sees none of A's rows.
+        mine = {row.get("id", row.get("meeting_id")) for row in response.json["data"]}
+        theirs = call(tokens[other_practice]).json["data"]
+        assert not mine & {row.get("id", row.get("meeting_id")) for row in theirs}

@@ -1,4 +1,4 @@
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from coachhub.forms import PASSWORD_RULES, NewPasswordMixin, timezone_field
@@ -60,3 +60,24 @@ class PasswordCheckForm(FlaskForm):
 class ChangeEmailForm(FlaskForm):
     email = EmailField("New email", validators=EMAIL_RULES)
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=128)])
+
+
+class ApiTokenForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    practice = SelectField("Practice", coerce=int)
+    scope = SelectField(
+        "Access",
+        choices=[SelectChoice("read", "Read only"), SelectChoice("write", "Read and write")],
+        default="read",
+    )
+    expires_in_days = SelectField(
+        "Expires",
+        coerce=int,
+        choices=[
+            SelectChoice(7, "In 7 days"),
+            SelectChoice(30, "In 30 days"),
+            SelectChoice(90, "In 90 days"),
+            SelectChoice(366, "In a year"),
+        ],
+        default=90,
+    )

@@ -15,6 +15,7 @@ One module per feature; each attaches its pages to `bp`:
     messages      a client's conversation with their coach and the owner
     team          the owner's coaches: list, archive, restore
     settings      the owner's practice settings
+    webhooks      the owner's outgoing webhooks and their delivery log
     forms.py      the forms of these pages
 
 Email preferences and the calendar page come from `coachhub.notifications.member_pages`.
@@ -55,6 +56,7 @@ def init_app(app: Flask) -> None:
         sessions,
         settings,
         team,
+        webhooks,
     )
 
     app.register_blueprint(bp)

@@ -232,3 +232,8 @@ class OutcomeForm(FlaskForm):
         choices=[SelectChoice("completed", "Held"), SelectChoice("no-show", "No-show")],
         validators=[InputRequired(message="Choose held or no-show.")],
     )
+
+
+class WebhookForm(FlaskForm):
+    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=2048)])
+    events = SelectMultipleField("Events", description="The events this URL receives.")

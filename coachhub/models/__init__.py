@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see the full metadata."""
 
+from coachhub.models.api_token import ApiToken, TokenScope
 from coachhub.models.assignment import CoachAssignment
 from coachhub.models.audit import AuditEvent
 from coachhub.models.base import utcnow
@@ -51,6 +52,7 @@ from coachhub.models.reminder_log import SentReminderItem
 from coachhub.models.security import RecoveryCode, SubmissionKey
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
+from coachhub.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ActionItem",
@@ -60,6 +62,11 @@ __all__ = [
     "CoachAvailability",
     "CoachingSession",
     "SessionStatus",
+    "DeliveryStatus",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "ApiToken",
+    "TokenScope",
     "Approach",
     "AuditEvent",
     "CalendarToken",

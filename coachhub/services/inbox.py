@@ -38,6 +38,7 @@ from coachhub.models import (
 )
 from coachhub.notifications.events import EVENTS, EventType, event_kind
 from coachhub.notifications.preferences import load_modes
+from coachhub.services import webhooks
 
 _muted: ContextVar[bool] = ContextVar("inbox_muted", default=False)
 
@@ -130,14 +131,26 @@ def notify(
     event = EVENTS.get(event_key)
     if event is None:
         raise ValueError(f"unknown inbox event {event_key!r}")
-    recipients = _audience(practice, event, actor, client, to)
-    if not recipients:
-        return []
     object_type, object_id = _object_ref(obj)
     key = f"{event.key}:{object_type}:{object_id}"
     if once_per:
         key = f"{key}:{once_per}"
     key = key[:120]
+    # The practice's webhooks hear of every event, whoever the inbox tells.
+    webhooks.enqueue(
+        practice,
+        event.key,
+        key,
+        {
+            "object": {"type": object_type, "id": object_id},
+            "client_id": client.id if client is not None else None,
+            "actor_id": actor.id if actor is not None else None,
+            "summary": " ".join(summary.split())[:255],
+        },
+    )
+    recipients = _audience(practice, event, actor, client, to)
+    if not recipients:
+        return []
     have = set(
         db.session.scalars(
             select(InboxItem.recipient_membership_id).where(
