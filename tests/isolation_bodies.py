@@ -122,6 +122,10 @@ CHECKIN = {
 }
 
 
+def _webhook(w, v):
+    return {"url": "http://127.0.0.1:9/hook", "events": ["log_submitted"]}
+
+
 def _outside(where: str) -> Post:
     return Post(outside=where)
 
@@ -129,6 +133,21 @@ def _outside(where: str) -> Post:
 POSTS: dict[str, Post] = {
     # --- outside any practice: no practice ids to probe ---
     "auth.accept_invitation": _outside("token in the URL; tests/coach/test_invitations.py"),
+    "auth.api_tokens_page": _outside("the signed-in user's own tokens; tests/api/test_api.py"),
+    "auth.revoke_api_token": _outside("the signed-in user's own tokens; tests/api/test_api.py"),
+    # The API is scoped by its token, not by a signed-in member: every operation is probed
+    # with other practices', coaches' and clients' rows in test_api_operation_is_isolated.
+    **{
+        f"api.{name}": _outside("token-scoped API; test_isolation.test_api_operation_is_isolated")
+        for name in (
+            "complete_follow_up",
+            "create_contact",
+            "create_goal",
+            "create_meeting",
+            "create_touch",
+            "review_meeting",
+        )
+    },
     "auth.change_email": _outside("the signed-in user's own account; tests/security"),
     "auth.change_password": _outside("the signed-in user's own account; tests/auth"),
     "auth.disable_two_factor": _outside("the signed-in user's own account; tests/security"),
@@ -225,4 +244,10 @@ POSTS: dict[str, Post] = {
     "coach.set_cadence": Post(lambda w, v: {"cadence": "monthly"}),
     "coach.settings": Post(lambda w, v: {"name": "Alpha Coaching Ltd", "timezone": "UTC"}),
     "coach.unflag_client": Post(),
+    # The owner's webhooks (127.0.0.1 is allowed outside production).
+    "coach.webhooks_page": Post(_webhook),
+    "coach.webhook": Post(_webhook),
+    "coach.rotate_webhook_secret": Post(),
+    "coach.switch_webhook": Post(),
+    "coach.resend_webhook_delivery": Post(),
 }
