@@ -241,6 +241,7 @@ def load_resources() -> list[Operation]:
         goals,
         me,
         meetings,
+        sessions,
     )
 
     return OPERATIONS

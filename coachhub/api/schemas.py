@@ -271,6 +271,27 @@ class Checkin(Schema):
     updated_at = fields.DateTime(required=True)
 
 
+class ActionItem(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    due_on = fields.Date(required=True)
+    done_on = fields.Date(allow_none=True, required=True)
+
+
+class Session(Schema):
+    id = fields.Integer(required=True)
+    client_id = fields.Integer(required=True)
+    coach_id = fields.Integer(required=True)
+    starts_at = fields.DateTime(required=True)
+    ends_at = fields.DateTime(required=True)
+    status = fields.String(required=True)
+    location = fields.String(required=True)
+    video_url = fields.String(required=True)
+    shared_notes = fields.String(required=True)
+    action_items = fields.List(fields.Nested(ActionItem), required=True)
+    updated_at = fields.DateTime(required=True)
+
+
 def page_of(item: type[Schema]) -> type[Schema]:
     """The list envelope: `data` and the cursor of the next page (null on the last)."""
     return type(

@@ -7,7 +7,9 @@ import pytest
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
+from coachhub.extensions import db
 from coachhub.models import (
+    ActionItem,
     ApiToken,
     InboxItem,
     MeetingLog,
@@ -287,11 +289,14 @@ def test_the_reference_page_runs_only_our_own_files(client):
         "/api/v1/meetings",
         "/api/v1/follow-ups",
         "/api/v1/checkins",
+        "/api/v1/sessions",
     ],
 )
 def test_list_queries_stay_the_same_at_1x_and_10x(world, client, api_token, count_queries, path):
     headers = api_token(world.owner_a, "read")
     client.get("/api/v1/me", headers=headers)  # the token's last use is noted: not counted
+
+    start = [utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=2)]
 
     def add(n):
         for _ in range(n):
@@ -306,6 +311,20 @@ def test_list_queries_stay_the_same_at_1x_and_10x(world, client, api_token, coun
             )
             factories.ReviewFactory(log_row=log)
             factories.CheckinFactory(client=member)
+            start[0] += timedelta(hours=1)  # one coach: each session at its own time
+            session = factories.CoachingSessionFactory(
+                client=member, starts_at=start[0], ends_at=start[0] + timedelta(minutes=30)
+            )
+            db.session.add(
+                ActionItem(
+                    practice_id=world.a.id,
+                    client_membership_id=member.id,
+                    session_id=session.id,
+                    title="Email Sam",
+                    due_on=utcnow().date(),
+                )
+            )
+            db.session.commit()
 
     counts = []
     for n in (3, 27):
