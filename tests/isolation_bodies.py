@@ -126,6 +126,61 @@ def _webhook(w, v):
     return {"url": "http://127.0.0.1:9/hook", "events": ["log_submitted"]}
 
 
+# --- sessions: weekly hours for the coach, and open times that fit them ---
+def _hours(coach_name: str):
+    """Give the coach round-the-clock weekly hours unless they have some."""
+    from coachhub.models import CoachAvailability
+
+    def ensure(w):
+        coach = getattr(w, coach_name)
+        if not db.session.query(CoachAvailability).filter_by(coach_membership_id=coach.id).count():
+            factories.availability(coach, days=range(7), hours=(0, 23))
+
+    return ensure
+
+
+def _day(offset: int):
+    from datetime import timedelta
+
+    from coachhub.models import utcnow
+
+    return (utcnow().date() + timedelta(days=offset)).isoformat()
+
+
+def _book(w, v):
+    _hours("coach_a1")(w)
+    return {"slot": f"{_day(5)}T10:00:00+00:00", "minutes": "30"}
+
+
+def _client_move(w, v):
+    _hours("coach_a1")(w)
+    return {"slot": f"{_day(6)}T10:00:00+00:00", "minutes": "30", "reason": "An interview"}
+
+
+def _coach_move(w, v):
+    return {"day": _day(6), "start": "11:00", "minutes": "60", "reason": "Travelling"}
+
+
+def _schedule(w, v):
+    return {"client": w.client_a1.id, "day": _day(7), "start": "12:00", "minutes": "60"}
+
+
+def _availability(w, v):
+    return {
+        "timezone": "UTC",
+        "lengths": ["30", "60"],
+        **{f"day{d}_start": "09:00" for d in range(5)},
+        **{f"day{d}_end": "17:00" for d in range(5)},
+        "buffer_minutes": "0",
+        "min_notice_hours": "0",
+        "horizon_days": "28",
+    }
+
+
+def _introducer(who: str) -> Ids:
+    return lambda w: factories.ContactFactory(client=getattr(w, who)).id
+
+
 def _outside(where: str) -> Post:
     return Post(outside=where)
 
@@ -244,6 +299,64 @@ POSTS: dict[str, Post] = {
     "coach.set_cadence": Post(lambda w, v: {"cadence": "monthly"}),
     "coach.settings": Post(lambda w, v: {"name": "Alpha Coaching Ltd", "timezone": "UTC"}),
     "coach.unflag_client": Post(),
+    # --- coaching sessions ---
+    "client.set_timezone": Post(lambda w, v: {"timezone": "Europe/London"}),
+    "client.book_session": Post(_book),
+    "client.add_agenda": Post(lambda w, v: {"body": "My CV"}),
+    "client.reschedule_session": Post(_client_move),
+    "client.cancel_session": Post(lambda w, v: {"reason": "I got the job"}),
+    "client.complete_action_item": Post(lambda w, v: {"done_on": _day(0)}),
+    "coach.availability": Post(_availability),
+    "coach.block_date": Post(lambda w, v: {"blocked_on": _day(12)}),
+    "coach.unblock_date": Post(),
+    "coach.schedule_session": Post(
+        _schedule,
+        ids={
+            "client": [
+                Foreign(OTHER_PRACTICE, member("client_b"), FIELD_ERROR),
+                Foreign(OTHER_COACH, member("client_a2"), FIELD_ERROR),
+            ],
+        },
+    ),
+    "coach.save_session_notes": Post(lambda w, v: {"shared_notes": "Pitch", "private_notes": "x"}),
+    "coach.add_session_agenda": Post(lambda w, v: {"body": "Your pitch"}),
+    "coach.add_session_action": Post(
+        lambda w, v: {"title": "Email Sam", "due_on": _day(3), "goal": ""}
+    ),
+    "coach.session_outcome": Post(lambda w, v: {"status": "no-show"}),
+    "coach.send_session_recap": Post(),
+    "coach.reschedule_session": Post(_coach_move),
+    "coach.cancel_session": Post(lambda w, v: {"reason": "I am ill"}),
+    # --- inbox and messages ---
+    "client.inbox_mark_read": Post(),
+    "client.inbox_mark_all_read": Post(),
+    "coach.inbox_mark_read": Post(),
+    "coach.inbox_mark_all_read": Post(),
+    "client.post_message": Post(lambda w, v: {"body": "How did it go?"}),
+    "coach.post_message": Post(lambda w, v: {"body": "How did it go?"}),
+    # --- the client's network: promises, introductions, contact import ---
+    "client.keep_promise": Post(lambda w, v: {"on": _day(0)}),
+    "client.request_introduction": Post(
+        lambda w, v: {
+            "introducer_contact_id": factories.ContactFactory(client=w.client_a1).id,
+            "target": "someone in the data team",
+        },
+        ids={
+            "introducer_contact_id": [
+                Foreign(OTHER_PRACTICE, _introducer("client_b"), FIELD_ERROR),
+                Foreign(OTHER_CLIENT, _introducer("client_a2"), FIELD_ERROR),
+            ],
+        },
+        field_status=400,
+    ),
+    "client.introduction_made": Post(lambda w, v: {"name": "Hana Sato", "made_on": _day(0)}),
+    "client.introduction_met": Post(lambda w, v: {"on": _day(0)}),
+    "client.decline_introduction": Post(lambda w, v: {"on": _day(0)}),
+    # Without a file the form comes back with its reason; uploads are probed in
+    # tests/network/test_contact_import.py.
+    "client.import_contacts": Post(lambda w, v: {"source": "vcard"}, ok=400),
+    "client.confirm_import": Post(),
+    "client.cancel_import": Post(),
     # The owner's webhooks (127.0.0.1 is allowed outside production).
     "coach.webhooks_page": Post(_webhook),
     "coach.webhook": Post(_webhook),
