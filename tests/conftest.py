@@ -30,6 +30,9 @@ from tests import factories
 
 PASSWORD = factories.PASSWORD
 
+# `committing_app`: a database of the test's own where requests really commit.
+pytest_plugins = ["tests.concurrency"]
+
 
 def _worker_database() -> tuple[str, str] | None:
     """(base URL, this worker's database name) under xdist on PostgreSQL, else None."""

@@ -16,7 +16,6 @@ from coachhub.notifications.instant import queue_instant_emails
 from coachhub.services import inbox, messages
 from tests import factories
 from tests.conftest import link_path
-from tests.security.test_concurrency import committing_app  # noqa: F401 -- the fixture
 
 PG = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
@@ -119,7 +118,7 @@ def test_send_outbox_batches_then_delivers(world, runner):
 
 
 @pytest.mark.skipif(not PG, reason="needs PostgreSQL: real row locks and concurrent commits")
-def test_two_workers_at_once_send_one_email_per_member(committing_app):  # noqa: F811
+def test_two_workers_at_once_send_one_email_per_member(committing_app):
     app = committing_app
     with app.app_context():
         world = factories.build_world()
@@ -157,7 +156,7 @@ def test_two_workers_at_once_send_one_email_per_member(committing_app):  # noqa:
 
 
 @pytest.mark.skipif(not PG, reason="needs PostgreSQL: real concurrent transactions")
-def test_the_same_event_raised_twice_at_once_is_one_item(committing_app):  # noqa: F811
+def test_the_same_event_raised_twice_at_once_is_one_item(committing_app):
     app = committing_app
     with app.app_context():
         world = factories.build_world()

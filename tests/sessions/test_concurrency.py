@@ -4,7 +4,6 @@ Real threads, connections and commits on a database of the test's own (a fresh P
 database with TEST_DATABASE_URL; a SQLite file otherwise, where writers take turns).
 """
 
-import threading
 from datetime import UTC, datetime
 
 import time_machine
@@ -13,34 +12,13 @@ from sqlalchemy import func, select
 from coachhub.extensions import db
 from coachhub.models import CoachingSession, OutboundEmail, SessionStatus
 from tests import factories
-from tests.security.test_concurrency import committing_app  # noqa: F401 -- the fixture
+from tests.concurrency import all_at_once
 
 NOW = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
 SLOT = "2026-06-02T10:00:00+00:00"
 
 
-def all_at_once(n: int, request) -> list:
-    """`request(i)` in n threads released together by a barrier; the results."""
-    start = threading.Barrier(n)
-    results: list = [None] * n
-
-    def run(i):
-        try:
-            start.wait()
-            results[i] = request(i)
-        except Exception as exc:  # noqa: BLE001 -- reported by the assertion below
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not [r for r in results if isinstance(r, Exception)], results
-    return results
-
-
-def test_twenty_simultaneous_bookings_of_one_slot_make_exactly_one(committing_app):  # noqa: F811
+def test_twenty_simultaneous_bookings_of_one_slot_make_exactly_one(committing_app):
     app = committing_app
     with time_machine.travel(NOW, tick=True):
         with app.app_context():
