@@ -1,6 +1,6 @@
 """What is sent: the outbox worker behind `flask send-outbox`.
 
-It claims one due row at a time (so several workers never send the same row),
+It claims one due row at a time (coachhub/claims.py: several workers never send the same row),
 talks SMTP, and records the outcome with back-off for temporary failures.
 Without MAIL_SERVER messages are logged, and in development listed at
 /dev/outbox.
@@ -14,8 +14,8 @@ from email.utils import formatdate, parseaddr
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
 
+from coachhub.claims import backoff, claim_next
 from coachhub.extensions import db
 from coachhub.models import EmailStatus, OutboundEmail, utcnow
 
@@ -68,44 +68,8 @@ def deliver_pending(limit: int = 100) -> DeliveryRun:
 
 
 def _claim_next(now: datetime) -> OutboundEmail | None:
-    """Mark one due message as ours, committed; None when nothing is due.
-
-    PostgreSQL skips rows another worker has locked (FOR UPDATE SKIP LOCKED);
-    everywhere the UPDATE only succeeds while the row is still claimable, so
-    of two workers racing for a row exactly one wins.
-    """
     stale = now - timedelta(seconds=_config("OUTBOX_CLAIM_TIMEOUT_SECONDS"))
-    claimable = or_(
-        and_(OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.next_attempt_at <= now),
-        and_(OutboundEmail.status == EmailStatus.SENDING, OutboundEmail.claimed_at < stale),
-    )
-    for _ in range(10):  # a lost race moves on to the next row
-        query = (
-            select(OutboundEmail.id)
-            .where(claimable)
-            .order_by(OutboundEmail.next_attempt_at, OutboundEmail.id)
-            .limit(1)
-        )
-        if db.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        message_id = db.session.scalar(query)
-        if message_id is None:
-            db.session.commit()
-            return None
-        won = db.session.execute(
-            update(OutboundEmail)
-            .where(OutboundEmail.id == message_id, claimable)
-            .values(
-                status=EmailStatus.SENDING,
-                claimed_at=now,
-                attempts=OutboundEmail.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if won:
-            return db.session.get(OutboundEmail, message_id, populate_existing=True)
-    return None
+    return claim_next(OutboundEmail, EmailStatus.PENDING, EmailStatus.SENDING, now, stale)
 
 
 def _record_failure(message: OutboundEmail, exc: Exception) -> None:
@@ -136,8 +100,7 @@ def _give_up(message: OutboundEmail, error: str) -> None:
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential back-off after `attempts` failed attempts: base, 2×base, 4×base, … capped."""
-    base = _config("OUTBOX_RETRY_SECONDS")
-    return timedelta(seconds=min(base * 2 ** (attempts - 1), _config("OUTBOX_RETRY_MAX_SECONDS")))
+    return backoff(attempts, _config("OUTBOX_RETRY_SECONDS"), _config("OUTBOX_RETRY_MAX_SECONDS"))
 
 
 def is_permanent(exc: Exception) -> bool:

@@ -1,9 +1,8 @@
 """The webhook worker pass (part of `flask send-outbox`): claim a due delivery, re-check
 its address, sign and POST it, then record the outcome with exponential back-off.
 
-Claims work like the email outbox's: PostgreSQL skips rows another worker holds
-(FOR UPDATE SKIP LOCKED) and the claiming UPDATE only succeeds while the row is still
-claimable, so two workers never send the same delivery. After WEBHOOK_DISABLE_AFTER
+Claims work like the email outbox's (coachhub/claims.py), so two workers never send the
+same delivery. After WEBHOOK_DISABLE_AFTER
 failures in a row the endpoint is switched off and the owners are emailed.
 """
 
@@ -12,8 +11,9 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import select
 
+from coachhub import claims
 from coachhub.extensions import db
 from coachhub.models import (
     DeliveryStatus,
@@ -53,41 +53,9 @@ def deliver_pending(limit: int = 100) -> WebhookRun:
 
 
 def claim_next(now: datetime) -> WebhookDelivery | None:
-    stale = now - CLAIM_TIMEOUT
-    claimable = or_(
-        and_(
-            WebhookDelivery.status == DeliveryStatus.PENDING,
-            WebhookDelivery.next_attempt_at <= now,
-        ),
-        and_(WebhookDelivery.status == DeliveryStatus.SENDING, WebhookDelivery.claimed_at < stale),
+    return claims.claim_next(
+        WebhookDelivery, DeliveryStatus.PENDING, DeliveryStatus.SENDING, now, now - CLAIM_TIMEOUT
     )
-    for _ in range(10):
-        query = (
-            select(WebhookDelivery.id)
-            .where(claimable)
-            .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
-            .limit(1)
-        )
-        if db.session.get_bind().dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        delivery_id = db.session.scalar(query)
-        if delivery_id is None:
-            db.session.commit()
-            return None
-        won = db.session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.id == delivery_id, claimable)
-            .values(
-                status=DeliveryStatus.SENDING,
-                claimed_at=now,
-                attempts=WebhookDelivery.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        db.session.commit()
-        if won:
-            return db.session.get(WebhookDelivery, delivery_id, populate_existing=True)
-    return None
 
 
 def send(delivery: WebhookDelivery) -> bool:
@@ -130,9 +98,10 @@ def send(delivery: WebhookDelivery) -> bool:
 
 def retry_delay(attempts: int) -> timedelta:
     """base, 2×base, 4×base, … capped (WEBHOOK_RETRY_SECONDS, WEBHOOK_RETRY_MAX_SECONDS)."""
-    base = current_app.config["WEBHOOK_RETRY_SECONDS"]
-    cap = current_app.config["WEBHOOK_RETRY_MAX_SECONDS"]
-    return timedelta(seconds=min(base * 2 ** (attempts - 1), cap))
+    config = current_app.config
+    return claims.backoff(
+        attempts, config["WEBHOOK_RETRY_SECONDS"], config["WEBHOOK_RETRY_MAX_SECONDS"]
+    )
 
 
 def _finish(delivery, status, response_status, error) -> None:
