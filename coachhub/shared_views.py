@@ -10,10 +10,10 @@ from flask import flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
-from coachhub.forms import CommentForm, MessageForm, attach_error
+from coachhub.forms import CommentForm, MessageForm, ReasonForm, attach_error
 from coachhub.inputs import bounded_id
-from coachhub.models import MeetingLog, Membership, Review
-from coachhub.services import ServiceError, inbox, messages, reviews
+from coachhub.models import CoachingSession, MeetingLog, Membership, Review
+from coachhub.services import ServiceError, inbox, messages, reviews, sessions
 from coachhub.tenancy import get_scoped_or_404
 
 
@@ -111,3 +111,20 @@ def post_message(client: Membership, url_values: dict):
             flash("Message sent.", "success")
             return redirect(url_for(f"{request.blueprint}.conversation", **url_values) + "#latest")
     return conversation(client, url_values, form=form, status=400)
+
+
+def cancel_session(session: CoachingSession, done: str, done_url: str):
+    """The cancel page of a session (a reason asked for), then the cancellation sent to both."""
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            sessions.cancel_session(g.practice, g.membership, session, form.reason.data)
+        except ServiceError as error:
+            db.session.rollback()
+            attach_error(form, error, "reason")
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(done_url)
+    template = f"{request.blueprint}/sessions/cancel.html"
+    return render_template(template, form=form, session=session, tz=g.membership.tz)

@@ -9,10 +9,11 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from coachhub import shared_views
 from coachhub.client import bp
 from coachhub.client.forms import ActionDoneForm, BookForm, ClientRescheduleForm, TimezoneForm
 from coachhub.extensions import db
-from coachhub.forms import AgendaForm, ReasonForm, attach_error
+from coachhub.forms import AgendaForm, attach_error
 from coachhub.models import (
     ActionItem,
     AgendaItem,
@@ -255,20 +256,8 @@ def reschedule_session(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
 def cancel_session(session_id: int):
-    session = _load(session_id)
-    form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            sessions.cancel_session(g.practice, g.membership, session, form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            attach_error(form, error, "reason")
-        else:
-            db.session.commit()
-            flash("Session cancelled; your coach is told.", "success")
-            return redirect(url_for("client.session_list"))
-    return render_template(
-        "client/sessions/cancel.html", form=form, session=session, tz=g.membership.tz
+    return shared_views.cancel_session(
+        _load(session_id), "Session cancelled; your coach is told.", url_for("client.session_list")
     )
 
 

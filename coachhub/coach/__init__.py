@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
         invitations,
         messages,
         reviews,
+        session_page,
         sessions,
         settings,
         team,
