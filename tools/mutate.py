@@ -50,7 +50,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     ),
     "health": (
         "coachhub/services/health.py",
-        ["tests/services/test_portal_services.py", "tests/test_properties.py"],
+        [
+            "tests/services/test_health_rules.py",
+            "tests/services/test_portal_services.py",
+            "tests/test_properties.py",
+        ],
     ),
 }
 
