@@ -46,7 +46,11 @@ MODULES: dict[str, tuple[str, list[str]]] = {
     "checkins": ("coachhub/services/checkins.py", ["tests/checkins/test_checkins.py"]),
     "at_risk": (
         "coachhub/services/at_risk.py",
-        ["tests/checkins/test_checkins.py", "tests/test_properties.py"],
+        [
+            "tests/checkins/test_at_risk_rules.py",
+            "tests/checkins/test_checkins.py",
+            "tests/test_properties.py",
+        ],
     ),
     "health": (
         "coachhub/services/health.py",
