@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from coachhub.client import bp, confirm_archive
-from coachhub.client.forms import ContactForm, LedgerForm, TouchForm
+from coachhub.client.network_forms import ContactForm, LedgerForm, TouchForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
 from coachhub.inputs import bounded_id, safe_next

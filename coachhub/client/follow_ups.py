@@ -5,7 +5,8 @@ from sqlalchemy import Select
 from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
-from coachhub.client.forms import DayForm, DoneForm
+from coachhub.client.forms import DoneForm
+from coachhub.client.network_forms import DayForm
 from coachhub.extensions import db
 from coachhub.models import ActionItem, LedgerEntry, MeetingLog
 from coachhub.pagination import paginate

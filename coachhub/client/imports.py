@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from coachhub.client import bp
-from coachhub.client.forms import ImportForm
+from coachhub.client.network_forms import ImportForm
 from coachhub.extensions import db
 from coachhub.forms import ConfirmForm, attach_error
 from coachhub.models import PendingImport

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from coachhub.client import bp
 from coachhub.client.contacts import contact_choices
-from coachhub.client.forms import DayForm, IntroductionMadeForm, IntroductionRequestForm
+from coachhub.client.network_forms import DayForm, IntroductionMadeForm, IntroductionRequestForm
 from coachhub.extensions import db
 from coachhub.forms import attach_error
 from coachhub.inputs import bounded_id
