@@ -5,13 +5,16 @@ One module per feature; each attaches its pages to `bp`:
     dashboard     goal progress, follow-ups due, stale contacts, feedback, career status
     goals         my goals with progress, proposing one, a goal's meetings
     contacts      contacts, who introduced whom, stale contacts, "I was in touch"
+    contact_page  a contact's timeline and reciprocity ledger
+    introductions asking for, making and following up introductions
+    imports       contacts from LinkedIn, Google or vCard files
     meetings      meeting logs: plan, log, edit, archive, the coach's review and thread
     follow_ups    open and done follow-ups, marking one done
     checkins      my career check-ins and recording a landing
     sessions      coaching sessions: book, move, cancel, the agenda, notes, action items
     export        everything I own, as JSON or CSV files in a zip
     messages      my conversation with my coach (and the owner)
-    forms.py      the forms of these pages
+    forms.py      the forms of these pages (network_forms.py: contacts to imports)
 
 Email preferences and the calendar page come from `coachhub.notifications.member_pages`.
 """
@@ -38,6 +41,7 @@ def init_app(app: Flask) -> None:
     """Attach every feature's pages to the blueprint, then register it."""
     from coachhub.client import (  # noqa: F401 -- each module adds its routes to bp
         checkins,
+        contact_page,
         contacts,
         dashboard,
         export,

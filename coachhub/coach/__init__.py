@@ -9,8 +9,9 @@ One module per feature; each attaches its pages to `bp`:
     careers       a client's career (landing, cadence, at-risk flag), check-in review, the
                   owner's check-ins overview
     availability  the coach's own weekly hours, session lengths, buffer, notice, days off
-    sessions      the week view, scheduling, a session's page (agenda, notes, action items),
-                  reschedule, cancel; the owner's counts of cancellations and no-shows
+    sessions      the week view, scheduling, reschedule, cancel; the owner's counts of
+                  cancellations and no-shows
+    session_page  a session's page: agenda, notes, action items, outcome, recap
     invitations   invite coaches and clients, resend, revoke
     messages      a client's conversation with their coach and the owner
     team          the owner's coaches: list, archive, restore
