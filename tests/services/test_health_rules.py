@@ -535,3 +535,17 @@ def test_meetings_per_week_of_a_shorter_window(world):
 )
 def test_percent(value, shown):
     assert health.percent(value) == shown
+
+
+def test_a_planned_meeting_marked_information_seeking_does_not_raise_the_rate(world):
+    _log(world.client_a1, TODAY - timedelta(days=2), approach=Approach.JOB_ASKING)
+    _log(world.client_a1, TODAY + timedelta(days=4), approach=Approach.INFORMATION)
+    assert _row(world).information_rate == 0.0
+
+
+def test_an_action_item_done_early_is_not_due_yet(world):
+    _action(world.client_a1, TODAY + timedelta(days=5), done_on=TODAY)
+    _action(world.client_a1, TODAY - timedelta(days=1))
+    row = _row(world)
+    assert row.on_time_rate == 0.0
+    assert row.overdue == 1
