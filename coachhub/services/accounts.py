@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, Practice, Role, User, utcnow
-from coachhub.notifications.outbox import queue_email, render_email
+from coachhub.notifications.outbox import queue_email
 from coachhub.security import hash_password, needs_rehash, verify_password
 from coachhub.services import ServiceError
 from coachhub.services.audit import record
@@ -147,23 +147,33 @@ def _reset_serializer() -> URLSafeTimedSerializer:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link when the account exists; say nothing either way.
+    """Email a reset link when the account exists; otherwise tell the address that no
+    account uses it (someone who forgot which address they signed up with learns it).
 
-    An unknown address costs the same work (a token signed, the email rendered), so the
-    answer's timing does not tell which addresses have accounts.
+    Either way one email is rendered and queued, so neither the answer nor its timing tells
+    which addresses have accounts; the per-address and per-IP limits on the form keep it
+    from mailing strangers in bulk.
     """
     user = find_user(email)
-    stand_in = user or User(id=0, name="", email=normalise_email(email), session_version=0)
-    token = _reset_serializer().dumps({"u": stand_in.id, "v": stand_in.session_version})
-    context = {
-        "user": stand_in,
-        "link": external_url("auth.reset_password", token=token),
-        "minutes": current_app.config["PASSWORD_RESET_SECONDS"] // 60,
-    }
     if user is None:
-        render_email("password_reset", **context)
+        address = normalise_email(email)
+        queue_email(
+            "password_reset_unknown",
+            address,
+            "password_reset_unknown",
+            address=address,
+            signup=external_url("auth.signup"),
+        )
         return
-    queue_email("password_reset", user.email, "password_reset", **context)
+    token = _reset_serializer().dumps({"u": user.id, "v": user.session_version})
+    queue_email(
+        "password_reset",
+        user.email,
+        "password_reset",
+        user=user,
+        link=external_url("auth.reset_password", token=token),
+        minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
+    )
 
 
 def user_for_reset_token(token: str) -> User | None:

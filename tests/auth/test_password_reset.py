@@ -11,7 +11,13 @@ def test_same_answer_whether_or_not_the_email_exists(client, world, outbox):
     assert known.location == unknown.location
     flash_known = client.get(known.location).get_data(as_text=True)
     assert "If an account exists" in flash_known
-    assert [m.to_email for m in outbox()] == [world.coach_a1.user.email]
+    # The unknown address hears that no account uses it, and gets no link.
+    sent = {m.to_email: m for m in outbox()}
+    assert set(sent) == {world.coach_a1.user.email, "nobody@example.test"}
+    assert "password/reset" in sent[world.coach_a1.user.email].body_text
+    stranger = sent["nobody@example.test"].body_text
+    assert "no CoachHub account uses this address" in stranger
+    assert "password/reset" not in stranger
 
 
 def test_reset_link_works_once_and_ends_sessions(client, login, world, outbox):
