@@ -22,7 +22,7 @@ def dashboard():
     if sort not in health.SORTS:
         sort = "name"
     desc = request.args.get("dir") == "desc"
-    page = paginate_rows(health.health_query(g.practice, g.membership, today, sort, desc))
+    page = paginate_rows(health.dashboard_query(g.practice, g.membership, today, sort, desc))
     attention = db.session.execute(
         health.needs_attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
     ).all()

@@ -140,11 +140,7 @@ def goal_stats(practice: Practice, viewer: Membership):
             .label("goal_logged"),
         )
         .outerjoin(logged, logged.c.goal_id == goal.id)
-        .where(
-            goal.practice_id == practice.id,
-            goal.visible_to(viewer),
-            goal.status.in_([GoalStatus.OPEN, GoalStatus.PROPOSED]),
-        )
+        .where(goal.practice_id == practice.id, goal.visible_to(viewer))
         .group_by(goal.client_membership_id)
         .subquery()
     )
@@ -203,9 +199,7 @@ SORTS = (
 )
 
 
-def health_query(
-    practice: Practice, viewer: Membership, today: date, sort: str, desc: bool
-) -> Select:
+def health_query(practice: Practice, viewer: Membership, today: date) -> Select:
     """One row per active client the viewer may see: the client, its user, coach name, metrics."""
     logs = log_stats(practice, viewer, today)
     goals = goal_stats(practice, viewer)
@@ -240,7 +234,7 @@ def health_query(
         "gave": func.coalesce(ledger.c.gave, zero),
         "received": func.coalesce(ledger.c.received, zero),
     }
-    query = (
+    return (
         select(Membership, *(expr.label(name) for name, expr in columns.items()))
         .join(User, Membership.user_id == User.id)
         .outerjoin(coach, Membership.coach_membership_id == coach.id)
@@ -257,15 +251,24 @@ def health_query(
             Membership.status == MemberStatus.ACTIVE,
         )
     )
-    if sort not in SORTS:
-        sort = "name"
+
+
+def dashboard_query(
+    practice: Practice, viewer: Membership, today: date, sort: str, desc: bool
+) -> Select:
+    """The dashboard's table: sorted by `sort` (one of SORTS), ties by name.
+
+    A client with nothing to measure yet sorts last either way; the owner's view is
+    grouped by coach first.
+    """
+    query = health_query(practice, viewer, today)
+    columns = query.selected_columns
     key = columns[sort]
-    # NULL (no data yet) sorts last either way, portable across SQLite and PostgreSQL.
-    order = [case((key.is_(None), 1), else_=0), key.desc() if desc else key.asc()]
+    # IS NULL orders false before true on SQLite and PostgreSQL alike.
+    order = [key.is_(None), key.desc() if desc else key.asc()]
     if viewer.is_owner:
-        # The owner's view is grouped by coach.
-        order = [coach_user.name.asc(), coach.id.asc(), *order]
-    return query.order_by(*order, User.name, Membership.id)
+        order = [columns.coach.asc(), Membership.coach_membership_id.asc(), *order]
+    return query.order_by(*order, columns.name, Membership.id)
 
 
 def quiet_since(today: date) -> date:
@@ -279,8 +282,7 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
     A client who joined less than 30 days ago has not had the time to go quiet: they are
     not flagged for it until 30 days after accepting their invitation.
     """
-    # The order inside the subquery does not matter: the outer query sorts.
-    rows = health_query(practice, viewer, today, "name", False).subquery()
+    rows = health_query(practice, viewer, today).subquery()
     since = quiet_since(today)
     joined_before = datetime.combine(since, time(), practice.tz).astimezone(UTC)
     quiet = and_(
@@ -296,7 +298,7 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
 
 def client_health(practice: Practice, viewer: Membership, client: Membership, today: date):
     """The metrics row of one client."""
-    query = health_query(practice, viewer, today, "name", False).where(Membership.id == client.id)
+    query = health_query(practice, viewer, today).where(Membership.id == client.id)
     return db.session.execute(query).first()
 
 

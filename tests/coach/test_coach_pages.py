@@ -74,6 +74,16 @@ def test_dashboard_needs_attention_and_sorting(world, login):
     assert world.client_a2.user.name not in text  # another coach's client
 
 
+def test_an_unknown_sort_shows_the_dashboard_by_name(world, login, db):
+    second = factories.client(world.a, world.coach_a1)
+    world.client_a1.user.name, second.user.name = "Zara Quinn", "Abel Moss"
+    db.session.flush()
+    page = login(world.coach_a1.user).get("/p/alpha/coach/?sort=password;drop+table")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert text.index("Zara Quinn") > text.index("Abel Moss")
+
+
 def test_owner_sees_all_clients_grouped_by_coach(world, login):
     text = login(world.owner_a.user).get("/p/alpha/coach/").get_data(as_text=True)
     assert world.client_a1.user.name in text and world.client_a2.user.name in text
