@@ -343,3 +343,41 @@ def test_a_coach_overview_is_their_own_clients(world, four):
 def test_a_client_without_a_career_counts_as_searching(world):
     rows = at_risk.practice_overview(world.a, world.owner_a, TODAY)
     assert sorted((r.clients, r.placed, r.searching) for r in rows) == [(1, 0, 1), (1, 0, 1)]
+
+
+def test_each_client_has_their_own_last_touch(world):
+    for client, days in ((world.client_a1, 3), (world.client_a2, 8)):
+        _career(client)
+        factories.ContactFactory(client=client, manual_touch_on=TODAY - timedelta(days=days))
+    rows = at_risk.status_rows(
+        world.a, world.owner_a, TODAY, [world.client_a1.id, world.client_a2.id]
+    )
+    assert rows[world.client_a1.id].last_activity == TODAY - timedelta(days=3)
+    assert rows[world.client_a2.id].last_activity == TODAY - timedelta(days=8)
+
+
+def _twins(world, **career):
+    """Two clients of coach A1 with the same name and the same career: only the id differs."""
+    twins = [_named(factories.client(world.a, world.coach_a1), "Sam Lee") for _ in range(2)]
+    for member in twins:
+        _career(member, **career)
+    return [member.id for member in twins]
+
+
+def test_attention_and_overdue_ties_go_by_who_joined_first(world):
+    ids = _twins(world, next_due_on=TODAY - timedelta(days=3), flagged_at=utcnow())
+    for query in (at_risk.attention_query, at_risk.overdue_query):
+        rows = db.session.execute(query(world.a, world.coach_a1, TODAY)).all()
+        assert [r.id for r in rows if r.name == "Sam Lee"] == ids
+
+
+def test_two_coaches_with_the_same_name_have_their_own_lines_in_the_overview(world):
+    world.coach_a1.user.name = world.coach_a2.user.name = "Alex Kim"
+    extra = factories.client(world.a, world.coach_a2)
+    _career(extra, stage=CareerStage.PLACED)
+    db.session.flush()
+    rows = at_risk.practice_overview(world.a, world.owner_a, TODAY)
+    assert [(r.coach_id, r.clients, r.placed) for r in rows] == [
+        (world.coach_a1.id, 1, 0),
+        (world.coach_a2.id, 2, 1),
+    ]
