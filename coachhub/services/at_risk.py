@@ -96,8 +96,8 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
         .group_by(Contact.client_membership_id)
         .subquery()
     )
+    # The later of the two; with no touch, `last_touch > last_met` is unknown: the meeting.
     last_activity = case(
-        (touched.c.last_touch.is_(None), met.c.last_met),
         (met.c.last_met.is_(None), touched.c.last_touch),
         (touched.c.last_touch > met.c.last_met, touched.c.last_touch),
         else_=met.c.last_met,

@@ -10,7 +10,14 @@ from datetime import date, timedelta
 import pytest
 
 from coachhub.extensions import db
-from coachhub.models import Cadence, CareerStage, CheckinStatus, ClientCareer, utcnow
+from coachhub.models import (
+    Cadence,
+    CareerStage,
+    CheckinStatus,
+    ClientCareer,
+    MemberStatus,
+    utcnow,
+)
 from coachhub.services import at_risk
 from tests import factories
 
@@ -381,3 +388,12 @@ def test_two_coaches_with_the_same_name_have_their_own_lines_in_the_overview(wor
         (world.coach_a1.id, 1, 0),
         (world.coach_a2.id, 2, 1),
     ]
+
+
+def test_a_client_who_left_has_no_status_and_needs_no_attention(world):
+    world.client_a1.status = MemberStatus.ARCHIVED
+    _career(world.client_a1, next_due_on=TODAY - timedelta(days=30), flagged_at=utcnow())
+    assert _status(world) is None
+    rows = db.session.execute(at_risk.attention_query(world.a, world.coach_a1, TODAY)).all()
+    assert rows == []
+    assert at_risk.practice_overview(world.a, world.coach_a1, TODAY) == []
