@@ -3,14 +3,18 @@
 `make mutate` runs mutmut, then this. A mutant counts as caught when a test failed
 (killed) or it ran past its time (timeout); survivors, and mutants no selected test
 reaches ("no tests"), count against the score. Mutants judged equivalent (they cannot
-change behaviour; docs/testing.md says why for each) are listed in EQUIVALENT and left
-out. `python tools/mutation_score.py --list` also prints every surviving mutant's name,
-for `mutmut show <name>`.
+change behaviour; docs/testing.md says why for each) are left out: by name in EQUIVALENT,
+or by what they changed in EQUIVALENT_CHANGES. `--list` also prints every surviving
+mutant's name, for `mutmut show <name>`; `--equivalent` every equivalent one and why.
 """
 
+import ast
+import difflib
 import json
+import re
 import sys
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,12 +58,6 @@ EQUIVALENT: set[str] = {
     "coachhub.services.careers.x__index_at_or_before__mutmut_11",
     "coachhub.services.careers.x__index_at_or_before__mutmut_12",
     "coachhub.services.careers.x__index_at_or_before__mutmut_13",
-    # A subquery's alias ("ranked", "pulses", "met", "touched") renamed or left anonymous:
-    # the outer query refers to the subquery object, never to its name.
-    *(
-        f"coachhub.services.at_risk.x_status_query__mutmut_{n}"
-        for n in (12, 38, 39, 41, 76, 77, 79, 103, 104, 106, 128, 129)
-    ),
     # Period activity: SUM ignores NULLs and COALESCE turns an empty SUM into 0, so a CASE
     # with no ELSE (or ELSE NULL) counts the same; the union's column label is never read.
     *(
@@ -68,6 +66,97 @@ EQUIVALENT: set[str] = {
     ),
 }
 
+# Survivors judged equivalent by what the mutant changed, whatever its number (the numbers
+# move whenever the module changes). Each rule: the module, a pattern that the mutant's
+# changed lines ("-old" and "+new", joined by newlines) must match, and why no result can
+# differ. docs/testing.md repeats the reasons.
+JOIN = r"\.(?:outer)?join\((\w+), [^\n]+\)\n\+ *\.(?:outer)?join\(\1, (?:None)?\)$"
+EQUIVALENT_CHANGES: list[tuple[str, str, str]] = [
+    (
+        r"coachhub\.services\.(health|at_risk)",
+        JOIN,
+        "a join whose ON clause is dropped: SQLAlchemy infers the same condition from the one "
+        "foreign key between the entity joined and the one before it",
+    ),
+    (
+        r"coachhub\.services\.(health|at_risk)",
+        r"^- *(?:\.order_by\(|return query\.order_by\().*"
+        r"(?:Membership\.id|rows\.c\.id|rows\.c\.coach_id)\)$",
+        "the last tie-breaker of an order (the id) dropped: rows equal on every other key come "
+        "back in insertion order on SQLite, which is id order; it keeps PostgreSQL's order "
+        "(and pagination) stable, where the same tests run in CI",
+    ),
+    (
+        r"coachhub\.services\.health",
+        r"\(n > goal\.target_meetings, goal\.target_meetings\)[^\n]*\n"
+        r"\+.*\(n >= goal\.target_meetings",
+        "the goal cap with >= instead of >: at the target both branches give the target",
+    ),
+    (
+        r"coachhub\.services\.at_risk",
+        r"touched\.c\.last_touch > met\.c\.last_met[^\n]*\n"
+        r"\+.*touched\.c\.last_touch >= met\.c\.last_met",
+        "the later of touch and meeting with >= instead of >: on the same day both are that day",
+    ),
+    (
+        r"coachhub\.services\.health\.x_meetings_per_week",
+        r"^- *MeetingLog\.practice_id == client\.practice_id,$",
+        "the practice condition beside the client's own id (ids are unique across practices): "
+        "defence in depth that keeps the practice-first index in use",
+    ),
+    (
+        r"coachhub\.services\.at_risk\.x_status_query",
+        r"^- *(Checkin|MeetingLog|Contact)\.(practice_id == practice\.id|visible_to\(viewer\)),$",
+        "a subquery's own practice or visibility condition: its rows join only to the clients "
+        "the outer query already limits to this practice and this viewer (defence in depth)",
+    ),
+    (
+        r"coachhub\.services\.at_risk\.x_practice_overview",
+        r"^- *\.group_by\(rows\.c\.coach_id, rows\.c\.coach\)\n"
+        r"\+ *\.group_by\(rows\.c\.coach_id, (?:None)?\)$",
+        "the coach's name dropped from GROUP BY beside the coach's id: SQLite accepts it and "
+        "answers the same; PostgreSQL refuses the query, which the PostgreSQL run catches",
+    ),
+]
+
+
+@cache
+def _mutant_sources(path: Path) -> dict[str, str]:
+    """Function name -> source, for every function in mutmut's copy of a module."""
+    text = path.read_text()
+    tree = ast.parse(text)
+    return {
+        node.name: ast.get_source_segment(text, node)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def changed_lines(name: str, meta: Path) -> str:
+    """The lines a mutant removed ("-") and added ("+"), as `mutmut show` would print them."""
+    functions = _mutant_sources(meta.with_name(meta.name.removesuffix(".meta")))
+    local = name.rsplit(".", 1)[1]
+    original = functions.get(local.split("__mutmut_")[0] + "__mutmut_orig", "")
+    mutant = functions.get(local, "")
+    diff = difflib.unified_diff(
+        original.splitlines()[1:], mutant.splitlines()[1:], lineterm="", n=0
+    )
+    return "\n".join(
+        line for line in diff if line[:1] in "-+" and not line.startswith(("---", "+++"))
+    )
+
+
+def equivalent_reason(name: str, meta: Path) -> str | None:
+    if name in EQUIVALENT:
+        return "listed"
+    changes = None
+    for module, pattern, reason in EQUIVALENT_CHANGES:
+        if re.match(module, name):
+            changes = changed_lines(name, meta) if changes is None else changes
+            if re.search(pattern, changes, re.MULTILINE):
+                return reason
+    return None
+
 
 def _function(name: str) -> str:
     """x_pulse_score__mutmut_3 -> pulse_score; xǁClassǁmethod__mutmut_1 -> Class.method."""
@@ -75,8 +164,9 @@ def _function(name: str) -> str:
     return local.removeprefix("x_").removeprefix("xǁ").replace("ǁ", ".")
 
 
-def results() -> dict[str, dict[str, int | None]]:
-    by_module: dict[str, dict[str, int | None]] = {}
+def results() -> dict[str, dict[str, tuple[int | None, Path]]]:
+    """Module -> mutant name -> (mutmut's exit code, the .meta file it came from)."""
+    by_module: dict[str, dict[str, tuple[int | None, Path]]] = {}
     for meta in (ROOT / ".mutate").glob("*/mutants/**/*.py.meta"):
         data = json.loads(meta.read_text())
         for name, code in data["exit_code_by_key"].items():
@@ -84,23 +174,25 @@ def results() -> dict[str, dict[str, int | None]]:
             scope = SCOPE.get(module, False)
             if scope is False or (scope is not None and _function(name) not in scope):
                 continue
-            by_module.setdefault(module, {})[name] = code
+            by_module.setdefault(module, {})[name] = (code, meta)
     return by_module
 
 
-def main(list_survivors: bool) -> int:
+def main(list_survivors: bool, list_equivalent: bool) -> int:
     total_caught = total = 0
     print(f"{'module':34} {'caught':>7} {'of':>5} {'score':>7}  survived / no tests / equivalent")
     for module, codes in sorted(results().items()):
         counts = Counter()
         survivors = []
-        for name, code in sorted(codes.items()):
-            if name in EQUIVALENT:
-                counts["equivalent"] += 1
-            elif code in CAUGHT:
+        equivalent = []
+        for name, (code, meta) in sorted(codes.items()):
+            if code in CAUGHT:
                 counts["caught"] += 1
             elif code is None:
                 counts["not checked"] += 1
+            elif reason := equivalent_reason(name, meta):
+                counts["equivalent"] += 1
+                equivalent.append(f"{name}: {reason}")
             else:
                 counts["no tests" if code in (5, 33) else "survived"] += 1
                 survivors.append(name)
@@ -113,12 +205,13 @@ def main(list_survivors: bool) -> int:
             f"{counts['survived']} / {counts['no tests']} / {counts['equivalent']}"
             + (f"  ({counts['not checked']} not checked)" if counts["not checked"] else "")
         )
-        if list_survivors:
-            for name in survivors:
-                print(f"    {name}")
+        for name in survivors if list_survivors else []:
+            print(f"    {name}")
+        for line in equivalent if list_equivalent else []:
+            print(f"    {line}")
     print(f"{'all':34} {total_caught:7} {total:5} {100 * total_caught / max(total, 1):6.1f}%")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main("--list" in sys.argv))
+    sys.exit(main("--list" in sys.argv, "--equivalent" in sys.argv))

@@ -20,7 +20,7 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import aliased
@@ -284,7 +284,8 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
     """
     rows = health_query(practice, viewer, today).subquery()
     since = quiet_since(today)
-    joined_before = datetime.combine(since, time(), practice.tz).astimezone(UTC)
+    # Midnight where the practice is (timestamps are compared as instants, whatever the zone).
+    joined_before = datetime.combine(since, time(), practice.tz)
     quiet = and_(
         or_(rows.c.last_activity.is_(None), rows.c.last_activity < since),
         rows.c.created_at < joined_before,
