@@ -13,7 +13,8 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def landing():
-    return render_template("public/landing.html")
+    """What CoachHub does, the method, the price per coach seat, and the way in."""
+    return render_template("public/landing.html", prices=display_prices(get_gateway()))
 
 
 @bp.get("/pricing")
