@@ -8,12 +8,14 @@ console errors and failed requests fail the test too (see `new_visitor`). Each
 page is added to the suite's accessibility summary.
 """
 
+import contextlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.live import AXE_JS
 
@@ -66,7 +68,14 @@ def resize(page: Page, size: dict) -> None:
 
 
 def overflow(page: Page) -> tuple[int, int]:
-    """The document's width and the viewport's: more than the viewport means a sideways scroll."""
+    """The document's width and the viewport's once the layout has settled (a chart redraws
+    for the new width a frame or two after a resize, later on a busy machine): more than the
+    viewport means a sideways scroll."""
+    # Still too wide after 3 s: the caller reports the widths.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "() => document.documentElement.scrollWidth <= window.innerWidth", timeout=3000
+        )
     return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
 
 
