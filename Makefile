@@ -15,13 +15,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-# Bootstrap, Chart.js, Cytoscape (the network map) and Swagger UI (the API reference page) come from npm
-# and are served from static/vendor (no CDN).
+# Bootstrap, Bootstrap Icons, the Inter font, Chart.js, Cytoscape (the network map) and Swagger UI
+# (the API reference page) come from npm and are served from static/vendor (no CDN).
 # axe-core (a dev dependency) goes to tests/e2e/vendor: read by the browser tests, never served.
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
-	mkdir -p static/vendor/bootstrap static/vendor/chartjs static/vendor/cytoscape static/vendor/swagger-ui tests/e2e/vendor
+	mkdir -p static/vendor/bootstrap static/vendor/bootstrap-icons static/vendor/inter/files static/vendor/chartjs static/vendor/cytoscape static/vendor/swagger-ui tests/e2e/vendor
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts static/vendor/bootstrap-icons/
+	cat $(foreach w,400 500 600 700,node_modules/@fontsource/inter/latin-$(w).css) > static/vendor/inter/inter.css
+	cp $(foreach w,400 500 600 700,node_modules/@fontsource/inter/files/inter-latin-$(w)-normal.woff2 node_modules/@fontsource/inter/files/inter-latin-$(w)-normal.woff) static/vendor/inter/files/
 	cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 	cp node_modules/cytoscape/dist/cytoscape.min.js static/vendor/cytoscape/
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js static/vendor/swagger-ui/

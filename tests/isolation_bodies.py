@@ -298,6 +298,7 @@ POSTS: dict[str, Post] = {
     "coach.revoke_invitation": Post(),
     "coach.set_cadence": Post(lambda w, v: {"cadence": "monthly"}),
     "coach.settings": Post(lambda w, v: {"name": "Alpha Coaching Ltd", "timezone": "UTC"}),
+    "coach.branding_settings": Post(lambda w, v: {"accent_colour": "#1f4fa8"}),
     "coach.unflag_client": Post(),
     # --- coaching sessions ---
     "client.set_timezone": Post(lambda w, v: {"timezone": "Europe/London"}),

@@ -50,6 +50,10 @@ PUBLIC = {
     # (probed by test_api_operation_is_isolated below).
     "api.openapi",
     "api.reference",
+    # A practice's logo and accent stylesheet: shown on invitation pages and in emails, so
+    # public; each answers only for its own practice (tests/coach/test_branding.py).
+    "public.practice_logo",
+    "public.practice_accent",
 }
 # Need a login but belong to no practice.
 LOGIN_ONLY = {
@@ -76,6 +80,7 @@ OWNER_ONLY = {
     "coach.archive_coach",
     "coach.restore_coach",
     "coach.settings",
+    "coach.branding_settings",
     "coach.restore_client",
     "coach.reassign_client",
     "coach.checkins_overview",

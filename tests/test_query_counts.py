@@ -180,6 +180,8 @@ COACH_PAGES = [
     "/sessions/{session}/reschedule",
     "/sessions/{session}/cancel",
     "/availability",
+    "/analytics",
+    "/analytics.csv?chart=turnaround",
 ]
 OWNER_PAGES = [
     "/",
@@ -194,6 +196,9 @@ OWNER_PAGES = [
     "/clients/{client}/messages",
     "/sessions",
     "/sessions/{session}",
+    "/analytics",
+    "/analytics?start=2026-01-01&end=2026-06-30",
+    "/analytics.csv?chart=stages",
 ]
 
 MEASURED: dict[str, tuple[int, int]] = {}

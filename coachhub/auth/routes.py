@@ -188,6 +188,8 @@ def accept_invitation(token: str):
     return render_template(
         "auth/accept_invitation.html",
         invitation=invitation,
+        # The page wears the inviting practice's accent colour and logo.
+        brand_practice=invitation.practice,
         form=form,
         existing_user=existing_user,
         signed_in_as_invitee=signed_in_as_invitee,

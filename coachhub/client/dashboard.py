@@ -1,14 +1,15 @@
-"""The client's dashboard: open goals, follow-ups due, stale contacts, the coach's feedback,
-meetings per week, networking health and career status.
+"""The client's dashboard: the next thing to do first, then open goals, follow-ups due, stale
+contacts, the coach's feedback, meetings per week, networking health and career status.
 
 Once the client is placed it switches to maintenance mode: it leads with the next check-in,
 the pulse trend, the keep-in-touch roster and their notes on what is changing in their field;
 the search-mode actions (log a meeting, goals) move aside. Returning to searching switches
 back."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import g, render_template
+from flask import g, render_template, url_for
 from sqlalchemy import Date, cast, literal, null, select, union_all
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +17,7 @@ from coachhub.client import bp
 from coachhub.client.contacts import stale_contacts_query
 from coachhub.client.goals import goals_with_progress
 from coachhub.extensions import db
+from coachhub.formatting import localdate, member_time
 from coachhub.forms import ConfirmForm
 from coachhub.models import (
     ActionItem,
@@ -41,6 +43,72 @@ ROSTER_ON_DASHBOARD = 8
 ONLY_TAKING_ON_DASHBOARD = 3
 # The keep-in-touch roster: contacts overdue for a touch or due within this many days.
 ROSTER_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing the dashboard asks the client to do now."""
+
+    title: str
+    detail: str
+    url: str
+    action: str
+
+
+def next_step(today: date, career, due_soon: date, due: list, sessions: list, tz) -> NextStep:
+    """What to do next: a check-in that is due, an overdue follow-up, today's session, the next
+    follow-up, the next session; otherwise plan a networking meeting."""
+    checkin_due = career is not None and career.next_due_on and career.next_due_on <= due_soon
+    overdue = [row for row in due if row.due_on < today]
+    session_today = [row for row in sessions if row.starts_at.astimezone(tz).date() == today]
+
+    def follow_up(row) -> NextStep:
+        when = "was due" if row.due_on < today else "is due"
+        if row.kind == "action":
+            return NextStep(
+                row.title,
+                f"From your coaching session; it {when} {localdate(row.due_on)}.",
+                url_for("client.follow_ups"),
+                "Open follow-ups",
+            )
+        return NextStep(
+            f"Follow up with {row.who}: {row.title}",
+            f"It {when} {localdate(row.due_on)}.",
+            url_for("client.meeting_detail", log_id=row.id),
+            "Open the meeting",
+        )
+
+    def session(row) -> NextStep:
+        return NextStep(
+            f"Coaching session with {row.who}",
+            f"{member_time(row.starts_at, tz)}. Add what you want to talk about to the agenda.",
+            url_for("client.session_detail", session_id=row.id),
+            "Open the session",
+        )
+
+    if checkin_due:
+        late = career.next_due_on < today
+        return NextStep(
+            "Your career check-in",
+            f"{'Overdue since' if late else 'Due'} {localdate(career.next_due_on)}: "
+            "a few minutes on what is changing in your field.",
+            url_for("client.checkin_list"),
+            "Check in",
+        )
+    if overdue:
+        return follow_up(overdue[0])
+    if session_today:
+        return session(session_today[0])
+    if due:
+        return follow_up(due[0])
+    if sessions:
+        return session(sessions[0])
+    return NextStep(
+        "Plan your next networking meeting",
+        "Decide what you want to find out and what you can offer, then ask for 20 minutes.",
+        url_for("client.new_meeting", plan=1),
+        "Plan a meeting",
+    )
 
 
 def coming_up(today: date, now: datetime) -> list:
@@ -172,4 +240,7 @@ def dashboard():
         start_form=ConfirmForm(),
         only_taking=ledger.only_taking(g.practice, g.membership, limit=ONLY_TAKING_ON_DASHBOARD),
         due_soon=today + timedelta(days=DUE_SOON_DAYS),
+        next_step=next_step(
+            today, career, today + timedelta(days=DUE_SOON_DAYS), due, upcoming, g.membership.tz
+        ),
     )

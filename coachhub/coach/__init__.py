@@ -3,6 +3,8 @@
 One module per feature; each attaches its pages to `bp`:
 
     dashboard     networking health of every client, and who needs attention
+    analytics     the practice (owner) or own clients (coach) week by week: stages, placements,
+                  meetings, review turnaround, approach, pulse, at risk; each chart as CSV
     clients       the client list, a client's page, logs and contacts, reassign, archive, export
     goals         assign, edit, close, reopen and accept networking goals
     reviews       the review queue; a meeting log with its review and reply thread
@@ -45,6 +47,7 @@ add_inbox_routes(bp)
 def init_app(app: Flask) -> None:
     """Attach every feature's pages to the blueprint, then register it."""
     from coachhub.coach import (  # noqa: F401 -- each module adds its routes to bp
+        analytics,
         audit,
         availability,
         careers,

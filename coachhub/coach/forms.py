@@ -1,5 +1,6 @@
 """Coach portal forms: invitations, settings, reviews, goals, reassignment, careers."""
 
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -41,6 +42,21 @@ class InviteForm(FlaskForm):
         default="client",
     )
     coach = SelectField("Coach", coerce=int, description="The client's coach.")
+
+
+class BrandingForm(FlaskForm):
+    logo = FileField(
+        "Logo",
+        description="PNG, JPEG or WebP, up to 512 KB and 2000 pixels a side.",
+        render_kw={"accept": "image/png,image/jpeg,image/webp"},
+    )
+    remove_logo = BooleanField("Remove the logo")
+    accent_colour = StringField(
+        "Accent colour",
+        validators=[Optional(), Length(max=7)],
+        description="As #rrggbb. Buttons and links use it, so it needs 4.5:1 against white.",
+        render_kw={"placeholder": "#1f4fa8", "autocomplete": "off"},
+    )
 
 
 class PracticeSettingsForm(FlaskForm):

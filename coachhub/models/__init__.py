@@ -50,11 +50,13 @@ from coachhub.models.notifications import CalendarToken, NotificationPreference
 from coachhub.models.practice import Practice
 from coachhub.models.reminder_log import SentReminderItem
 from coachhub.models.security import RecoveryCode, SubmissionKey
+from coachhub.models.stored_file import StoredFile
 from coachhub.models.tenant import ClientOwnedMixin
 from coachhub.models.user import COACHING_ROLES, Membership, MemberStatus, Role, User
 from coachhub.models.webhook import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "StoredFile",
     "ActionItem",
     "AgendaItem",
     "AvailabilityWindow",

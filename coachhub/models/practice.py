@@ -38,6 +38,11 @@ class Practice(TimestampMixin, db.Model):
     pending_invoice_url: Mapped[str | None] = mapped_column(String(2048))
     # Where Stripe sends invoices and receipts (the customer's email at Stripe).
     billing_email: Mapped[str | None] = mapped_column(String(255))
+    # Branding: the accent colour (#rrggbb, checked for contrast) and the logo, kept in the file
+    # store (coachhub/storage.py) under this key; both on the practice row, so every page that
+    # loads the practice has them without a query of its own.
+    accent_colour: Mapped[str | None] = mapped_column(String(7))
+    logo_key: Mapped[str | None] = mapped_column(String(64))
 
     @property
     def tz(self) -> ZoneInfo:

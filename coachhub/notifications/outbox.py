@@ -15,12 +15,15 @@ from coachhub.extensions import db
 from coachhub.models import EmailStatus, Membership, OutboundEmail, Practice, utcnow
 from coachhub.notifications.kinds import NotificationKind
 from coachhub.notifications.preferences import Preference, unsubscribe_token, wants
+from coachhub.services.branding import email_brand
 from coachhub.urls import external_url
 
 
 def render_email(template: str, **context) -> tuple[str, str, str]:
     """Subject (the text template's first line), text body and HTML body of an email."""
     context.setdefault("practice", None)
+    # The practice's logo and accent colour head the HTML email.
+    context.setdefault("brand", email_brand(context["practice"]))
     text = render_template(f"email/{template}.txt", **context)
     subject, _, body = text.partition("\n")
     subject = " ".join(subject.split())  # no CR, tab or run of spaces from a member's name

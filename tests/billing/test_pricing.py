@@ -134,3 +134,33 @@ def test_monthly_and_yearly_are_offered_when_both_are_configured(world, fake_str
     owner.post("/p/alpha/billing/subscribe", data={"plan": "yearly"})
     [checkout] = fake_stripe.sent("POST", "/v1/checkout/sessions")
     assert checkout.params["line_items"][0]["price"] == "price_monthly"
+
+
+def test_the_landing_page_shows_the_price_the_method_and_the_way_in(client, config):
+    config(PRICING_MONTHLY_AMOUNT=2900, PRICING_CURRENCY="nzd")
+    html = client.get("/").get_data(as_text=True)
+    price = html[html.index('data-testid="landing-price"') :]
+    assert "29.00 NZD" in price[:300] and "per coach seat per month" in price[:300]
+    assert "The method in three steps" in html and html.count("Step ") >= 3
+    assert 'src="/static/img/product-coach-dashboard.png"' in html
+    assert 'href="/signup"' in html and 'href="/pricing"' in html
+    with client.get("/static/img/product-coach-dashboard.png") as picture:
+        assert picture.status_code == 200
+
+
+def test_the_landing_page_without_a_price_still_says_per_seat(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "Priced per coach seat." in html and "Clients are free" in html
+
+
+def test_every_page_links_the_icon_and_the_web_app_manifest(client):
+    import json
+
+    html = client.get("/login").get_data(as_text=True)
+    assert 'rel="icon" href="/static/img/favicon.svg"' in html
+    assert 'rel="manifest" href="/static/manifest.json"' in html
+    with client.get("/static/manifest.json") as response:
+        manifest = json.loads(response.get_data(as_text=True))
+    assert manifest["name"] == "CoachHub" and manifest["icons"][0]["src"].endswith("favicon.svg")
+    with client.get("/static/img/favicon.svg") as icon:
+        assert icon.status_code == 200

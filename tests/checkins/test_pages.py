@@ -90,7 +90,7 @@ def test_monthly_check_in_review_and_at_risk_alert(app, world, login):
     with _at(2027, 4, 10):
         coach, client = login(world.coach_a1.user), login(world.client_a1.user)
         dashboard = coach.get(f"{base}/coach/").get_data(as_text=True)
-        assert 'data-testid="checkin-attention"' in dashboard
+        assert 'data-testid="needs-attention"' in dashboard
         assert "pulse under 50" in dashboard and "1 check-in to review" in dashboard
         detail = coach.get(f"{base}/coach/checkins/{checkin.id}").get_data(as_text=True)
         assert "Restructure rumours" in detail and "Self-ratings" in detail

@@ -44,6 +44,20 @@ def open_nav(visitor: Visitor, link: str) -> None:
     visitor.follow(page.get_by_role("navigation", name="Main").get_by_role("link", name=link))
 
 
+def open_account_menu(visitor: Visitor, link: str) -> None:
+    """Follow a link of the account menu in the top bar."""
+    page = visitor.page
+    page.get_by_test_id("account-menu").click()
+    visitor.follow(page.get_by_role("link", name=link))
+
+
+def log_out(visitor: Visitor) -> None:
+    """Open the account menu in the top bar and log out."""
+    page = visitor.page
+    page.get_by_test_id("account-menu").click()
+    visitor.follow(page.get_by_role("button", name="Log out"))
+
+
 def invite(visitor: Visitor, email: str, role: str | None = None) -> None:
     """Send an invitation from the Invitations page (owners choose the role)."""
     open_nav(visitor, "Invitations")

@@ -16,9 +16,11 @@ from config import BASE_DIR
 from tests.e2e import live
 
 OUT = BASE_DIR / "docs" / "screenshots"
+# The landing page's product picture: the coach's dashboard as the first screen shows it.
+LANDING_SHOT = BASE_DIR / "static" / "img" / "product-coach-dashboard.png"
 DESKTOP = {"width": 1280, "height": 800}
-# The meetings-per-week and pulse-trend charts.
-CHARTS = "canvas[data-weeks], canvas[data-pulse]"
+# The meetings-per-week, pulse-trend and analytics charts.
+CHARTS = "canvas[data-weeks], canvas[data-pulse], canvas[data-analytics-chart]"
 CHARTS_READY = """() => [...document.querySelectorAll("CHARTS")].every(
   canvas => typeof Chart !== "undefined" && Chart.getChart(canvas))""".replace("CHARTS", CHARTS)
 # No grow-in animation (nor on the resize a full-page shot may cause): the final bars at once.
@@ -38,6 +40,7 @@ class Shot:
     viewport: tuple[int, int] = (DESKTOP["width"], DESKTOP["height"])
     follow: str | None = None  # a link (CSS selector, first match) to click on `path` first
     ready: str | None = None  # a CSS selector to wait for before the photograph
+    dark: bool = False  # the system asks for the dark colour mode
 
 
 SHOTS = [
@@ -57,6 +60,25 @@ SHOTS = [
     Shot("billing", "owner@demo.test", "/p/demo/billing/"),
     Shot("client-dashboard-phone", "client@demo.test", "/p/demo/client/", viewport=(390, 844)),
     Shot("coach-dashboard-phone", "coach@demo.test", "/p/demo/coach/", viewport=(390, 844)),
+    # The two dashboards in the dark colour mode, on a laptop and on a phone.
+    Shot("coach-dashboard-dark", "coach@demo.test", "/p/demo/coach/", dark=True),
+    Shot("client-dashboard-dark", "client@demo.test", "/p/demo/client/", dark=True),
+    Shot(
+        "coach-dashboard-phone-dark",
+        "coach@demo.test",
+        "/p/demo/coach/",
+        viewport=(390, 844),
+        dark=True,
+    ),
+    Shot(
+        "client-dashboard-phone-dark",
+        "client@demo.test",
+        "/p/demo/client/",
+        viewport=(390, 844),
+        dark=True,
+    ),
+    # The owner's practice analytics, the last 12 weeks.
+    Shot("analytics", "owner@demo.test", "/p/demo/coach/analytics"),
     # Tom Nguyen's career page (placed, four monthly check-ins): the pulse trend chart.
     Shot(
         "check-in-trend",
@@ -92,10 +114,14 @@ SHOTS = [
 ]
 
 
-def log_in(browser, base_url: str, email: str, viewport: tuple[int, int]):
+def log_in(browser, base_url: str, email: str, viewport: tuple[int, int], dark: bool = False):
     """A new browser context logged in through the login page."""
     width, height = viewport
-    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": height})
+    context = browser.new_context(
+        base_url=base_url,
+        viewport={"width": width, "height": height},
+        color_scheme="dark" if dark else "light",
+    )
     page = context.new_page()
     page.goto("/login")
     page.get_by_label("Email").fill(email)
@@ -124,7 +150,7 @@ def take(shots: list[Shot], out: Path = OUT) -> list[Path]:
     ):
         browser = live.launch_chromium(playwright)
         for shot in shots:
-            context, page = log_in(browser, server.url, shot.login, shot.viewport)
+            context, page = log_in(browser, server.url, shot.login, shot.viewport, shot.dark)
             response = page.goto(shot.path)
             if response is None or response.status != 200:
                 raise SystemExit(f"{shot.path}: HTTP {response.status if response else '?'}")
@@ -140,6 +166,9 @@ def take(shots: list[Shot], out: Path = OUT) -> list[Path]:
             target = out / f"{shot.name}.png"
             page.screenshot(path=str(target), full_page=True, animations="disabled")
             written.append(target)
+            if shot.name == "coach-dashboard":
+                page.screenshot(path=str(LANDING_SHOT), animations="disabled")
+                written.append(LANDING_SHOT)
             context.close()
         browser.close()
         if server.errors:

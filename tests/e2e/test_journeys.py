@@ -15,6 +15,7 @@ from tests.e2e.flows import (
     accept_invitation,
     expect_field_error,
     invite,
+    log_out,
     open_nav,
     sign_up,
 )
@@ -161,7 +162,7 @@ def test_log_out_and_back_in_from_the_public_pages(new_visitor, unique_email):
     owner, email = new_visitor(), unique_email("owner")
     sign_up(owner, "Rita Return", email, "Return Journey Coaching")
     page = owner.page
-    owner.follow(page.get_by_role("button", name="Log out"))
+    log_out(owner)
     expect(page.get_by_role("alert")).to_contain_text("You are logged out on every device.")
 
     owner.goto("/")

@@ -128,6 +128,13 @@ def test_goal_contacts_meeting_review_reply_follow_up(new_visitor, unique_email)
     expect(review.get_by_role("alert").filter(has_text="Review saved")).to_be_visible()
     expect(review.get_by_text("All caught up.")).to_be_visible()
 
+    # The review shows in the coach's analytics; each chart has its table.
+    open_nav(coach, "Analytics")
+    expect(coach.page.get_by_test_id("summary-turnaround")).to_contain_text("over 1 reviews")
+    meetings = coach.page.get_by_test_id("chart-meetings")
+    meetings.get_by_text("Table: Meetings per week per coach").click()
+    expect(meetings.get_by_role("columnheader").nth(1)).to_be_visible()
+
     # The client sees the review on the dashboard and on the log, and replies.
     open_nav(client, "Dashboard")
     feedback = _section(page, "Latest coach feedback")

@@ -7,7 +7,7 @@ import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.flows import PASSWORD, open_nav, sign_up
+from tests.e2e.flows import PASSWORD, log_out, open_account_menu, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -16,7 +16,7 @@ def test_set_up_two_factor_and_sign_in_with_a_code(new_visitor, unique_email):
     email = unique_email("tfa-owner")
     owner = new_visitor()
     sign_up(owner, "Tess Twofactor", email, "Two Factor Coaching")
-    open_nav(owner, "Security")
+    open_account_menu(owner, "Profile and security")
     page = owner.page
     expect(page.get_by_role("img", name="QR code for setting up CoachHub")).to_be_visible()
     key = page.get_by_test_id("totp-key").inner_text().replace(" ", "")
@@ -27,7 +27,7 @@ def test_set_up_two_factor_and_sign_in_with_a_code(new_visitor, unique_email):
     owner.follow(page.get_by_role("link", name="I have saved them"))
     expect(page.get_by_test_id("two-factor-status")).to_contain_text("On since")
 
-    owner.follow(page.get_by_role("button", name="Log out"))
+    log_out(owner)
     page = owner.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
