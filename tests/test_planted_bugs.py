@@ -164,11 +164,12 @@ def test_a_ratio_with_nothing_to_divide_by_is_empty_not_an_error(world):
     row = _health(world)
     assert row.logs == 1
     assert (row.on_time_rate, row.keep_in_touch_rate, row.information_rate) == (None,) * 3
-    sql = str(
-        health.health_query(world.a, world.coach_a1, TODAY).compile(dialect=postgresql.dialect())
-    )
+    query = health.health_query(world.a, world.coach_a1, TODAY, "name", False)
+    sql = str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
     divisions = re.findall(r"/\s*(?:CAST\()?(\w+)\(", sql)
     assert divisions and set(divisions) == {"nullif"}, divisions
+    # Each NULLIF turns a zero denominator into NULL: its second argument is 0, never NULL.
+    assert ", NULL)" not in sql
 
 
 # --- billing ---------------------------------------------------------------------------------

@@ -57,19 +57,17 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             .label("rn"),
         )
         .where(visible_done)
-        .subquery("ranked")
+        .subquery()
     )
     pulses = (
         select(
             ranked.c.client_id,
-            func.max(case((ranked.c.rn == 1, ranked.c.pulse))).label("last_pulse"),
-            func.max(case((ranked.c.rn == 2, ranked.c.pulse))).label("previous_pulse"),
-            func.sum(case((ranked.c.status == CheckinStatus.SUBMITTED, 1), else_=0)).label(
-                "to_review"
-            ),
+            func.max(ranked.c.pulse).filter(ranked.c.rn == 1).label("last_pulse"),
+            func.max(ranked.c.pulse).filter(ranked.c.rn == 2).label("previous_pulse"),
+            func.count().filter(ranked.c.status == CheckinStatus.SUBMITTED).label("to_review"),
         )
         .group_by(ranked.c.client_id)
-        .subquery("pulses")
+        .subquery()
     )
     met = (
         select(
@@ -83,7 +81,7 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             MeetingLog.met_on <= today,
         )
         .group_by(MeetingLog.client_membership_id)
-        .subquery("met")
+        .subquery()
     )
     touched = (
         select(
@@ -96,7 +94,7 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             Contact.manual_touch_on <= today,
         )
         .group_by(Contact.client_membership_id)
-        .subquery("touched")
+        .subquery()
     )
     last_activity = case(
         (touched.c.last_touch.is_(None), met.c.last_met),
@@ -170,13 +168,18 @@ def status_rows(practice: Practice, viewer: Membership, today: date, client_ids)
     return {row.id: row for row in db.session.execute(query)}
 
 
+def _due_first(rows) -> tuple:
+    """The earliest check-in due first, a client with none last (on SQLite and PostgreSQL alike)."""
+    return rows.c.next_due_on.is_(None), rows.c.next_due_on
+
+
 def attention_query(practice: Practice, viewer: Membership, today: date) -> Select:
     """Clients at risk, with an overdue check-in, or a check-in to review: worst first."""
-    rows = status_query(practice, viewer, today).subquery("status")
+    rows = status_query(practice, viewer, today).subquery()
     return (
         select(rows)
         .where((rows.c.at_risk == 1) | (rows.c.checkin_overdue == 1) | (rows.c.to_review > 0))
-        .order_by(rows.c.at_risk.desc(), rows.c.next_due_on, rows.c.name, rows.c.id)
+        .order_by(rows.c.at_risk.desc(), *_due_first(rows), rows.c.name, rows.c.id)
     )
 
 
@@ -209,7 +212,7 @@ def trend_arrow(row) -> str:
 
 def practice_overview(practice: Practice, viewer: Membership, today: date) -> list:
     """Per coach: clients, placed, searching, at risk and overdue check-ins (one query)."""
-    rows = status_query(practice, viewer, today).subquery("status")
+    rows = status_query(practice, viewer, today).subquery()
     return db.session.execute(
         select(
             rows.c.coach_id,
@@ -228,9 +231,9 @@ def practice_overview(practice: Practice, viewer: Membership, today: date) -> li
 
 
 def overdue_query(practice: Practice, viewer: Membership, today: date) -> Select:
-    rows = status_query(practice, viewer, today).subquery("status")
+    rows = status_query(practice, viewer, today).subquery()
     return (
         select(rows)
         .where(rows.c.checkin_overdue == 1)
-        .order_by(rows.c.next_due_on, rows.c.name, rows.c.id)
+        .order_by(*_due_first(rows), rows.c.name, rows.c.id)
     )

@@ -48,7 +48,8 @@ ATTENTION_DAYS = 30
 
 
 def _count(condition) -> object:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """Rows of the group that meet the condition (0 when none does)."""
+    return func.count().filter(condition)
 
 
 def _ratio(numerator, denominator):
@@ -60,7 +61,8 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
     """Per client the viewer may see: counts over non-archived meeting logs."""
     log = MeetingLog
     past = log.met_on <= today
-    due = and_(log.follow_up_due_on.is_not(None), log.follow_up_due_on <= today)
+    # A NULL date compares as unknown, so a log without a follow-up is never due nor done.
+    due = log.follow_up_due_on <= today
     return (
         select(
             log.client_membership_id.label("client_id"),
@@ -71,25 +73,21 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
             _count(and_(past, log.approach.is_not(None))).label("approach_noted"),
             _count(and_(past, log.approach == Approach.INFORMATION)).label("information_seeking"),
             _count(due).label("follow_ups_due"),
-            _count(
-                and_(
-                    due,
-                    log.follow_up_done_on.is_not(None),
-                    log.follow_up_done_on <= log.follow_up_due_on,
-                )
-            ).label("follow_ups_on_time"),
+            _count(and_(due, log.follow_up_done_on <= log.follow_up_due_on)).label(
+                "follow_ups_on_time"
+            ),
             _count(and_(log.follow_up_due_on < today, log.follow_up_done_on.is_(None))).label(
                 "overdue"
             ),
             _count(and_(past, log.keep_in_touch != KeepInTouch.NOT_ASKED)).label("kit_asked"),
             _count(and_(past, log.keep_in_touch == KeepInTouch.YES)).label("kit_yes"),
-            func.max(case((past, log.met_on))).label("last_activity"),
+            func.max(log.met_on).filter(past).label("last_activity"),
             _count(and_(past, Review.id.is_(None))).label("unreviewed"),
         )
         .outerjoin(Review, Review.log_id == log.id)
         .where(log.practice_id == practice.id, log.visible_to(viewer), log.archived_at.is_(None))
         .group_by(log.client_membership_id)
-        .subquery("log_stats")
+        .subquery()
     )
 
 
@@ -101,14 +99,12 @@ def action_stats(practice: Practice, viewer: Membership, today: date):
         select(
             item.client_membership_id.label("client_id"),
             _count(due).label("due"),
-            _count(and_(due, item.done_on.is_not(None), item.done_on <= item.due_on)).label(
-                "on_time"
-            ),
+            _count(and_(due, item.done_on <= item.due_on)).label("on_time"),
             _count(and_(item.due_on < today, item.done_on.is_(None))).label("overdue"),
         )
         .where(item.practice_id == practice.id, item.visible_to(viewer))
         .group_by(item.client_membership_id)
-        .subquery("action_stats")
+        .subquery()
     )
 
 
@@ -123,7 +119,7 @@ def goal_logged_counts(practice: Practice, viewer: Membership):
             MeetingLog.archived_at.is_(None),
         )
         .group_by(MeetingLog.goal_id)
-        .subquery("goal_logged")
+        .subquery()
     )
 
 
@@ -138,10 +134,10 @@ def goal_stats(practice: Practice, viewer: Membership):
             goal.client_membership_id.label("client_id"),
             _count(is_open).label("open_goals"),
             _count(goal.status == GoalStatus.PROPOSED).label("proposed_goals"),
-            func.sum(case((is_open, goal.target_meetings), else_=0)).label("goal_target"),
-            func.sum(
-                case((is_open, case((n > goal.target_meetings, goal.target_meetings), else_=n)))
-            ).label("goal_logged"),
+            func.sum(goal.target_meetings).filter(is_open).label("goal_target"),
+            func.sum(case((n > goal.target_meetings, goal.target_meetings), else_=n))
+            .filter(is_open)
+            .label("goal_logged"),
         )
         .outerjoin(logged, logged.c.goal_id == goal.id)
         .where(
@@ -150,7 +146,7 @@ def goal_stats(practice: Practice, viewer: Membership):
             goal.status.in_([GoalStatus.OPEN, GoalStatus.PROPOSED]),
         )
         .group_by(goal.client_membership_id)
-        .subquery("goal_stats")
+        .subquery()
     )
 
 
@@ -168,7 +164,7 @@ def contact_stats(practice: Practice, viewer: Membership, today: date):
             contact.archived_at.is_(None),
         )
         .group_by(contact.client_membership_id)
-        .subquery("contact_stats")
+        .subquery()
     )
 
 
@@ -187,7 +183,7 @@ def ledger_stats(practice: Practice, viewer: Membership, today: date):
             entry.happened_on <= today,
         )
         .group_by(entry.client_membership_id)
-        .subquery("ledger_stats")
+        .subquery()
     )
 
 
@@ -208,7 +204,7 @@ SORTS = (
 
 
 def health_query(
-    practice: Practice, viewer: Membership, today: date, sort: str = "name", desc: bool = False
+    practice: Practice, viewer: Membership, today: date, sort: str, desc: bool
 ) -> Select:
     """One row per active client the viewer may see: the client, its user, coach name, metrics."""
     logs = log_stats(practice, viewer, today)
@@ -283,8 +279,8 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
     A client who joined less than 30 days ago has not had the time to go quiet: they are
     not flagged for it until 30 days after accepting their invitation.
     """
-    query = health_query(practice, viewer, today, sort="overdue", desc=True)
-    rows = query.subquery("health")
+    # The order inside the subquery does not matter: the outer query sorts.
+    rows = health_query(practice, viewer, today, "name", False).subquery()
     since = quiet_since(today)
     joined_before = datetime.combine(since, time(), practice.tz).astimezone(UTC)
     quiet = and_(
@@ -300,7 +296,7 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
 
 def client_health(practice: Practice, viewer: Membership, client: Membership, today: date):
     """The metrics row of one client."""
-    query = health_query(practice, viewer, today).where(Membership.id == client.id)
+    query = health_query(practice, viewer, today, "name", False).where(Membership.id == client.id)
     return db.session.execute(query).first()
 
 

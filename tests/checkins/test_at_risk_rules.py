@@ -293,6 +293,17 @@ def test_attention_is_at_risk_first_then_by_due_date(world, four):
     assert [r.name for r in rows] == ["Eve", "Ann", "Ben", "Cat"]
 
 
+def test_attention_puts_a_client_with_no_check_in_due_after_those_with_one(world):
+    """Both flagged by the coach; a client without a due date (no cadence) comes last on
+    SQLite and PostgreSQL alike, though the two sort NULL at opposite ends by themselves."""
+    for name, due in (("Abe", None), ("Zia", TODAY + timedelta(days=30))):
+        member = _named(factories.client(world.a, world.coach_a1), name)
+        _career(member, next_due_on=due, flagged_at=utcnow(), flag_reason="x")
+        factories.MeetingLogFactory(client=member, met_on=TODAY)
+    rows = db.session.execute(at_risk.attention_query(world.a, world.coach_a1, TODAY)).all()
+    assert [r.name for r in rows] == ["Zia", "Abe"]
+
+
 def test_attention_ties_go_by_name(world):
     for name in ("Zed", "Amy"):
         member = _named(factories.client(world.a, world.coach_a1), name)

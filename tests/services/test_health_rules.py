@@ -16,6 +16,7 @@ from coachhub.models import (
     GoalStatus,
     KeepInTouch,
     LedgerDirection,
+    NetworkingGoal,
     utcnow,
 )
 from coachhub.services import health
@@ -549,3 +550,92 @@ def test_an_action_item_done_early_is_not_due_yet(world):
     row = _row(world)
     assert row.on_time_rate == 0.0
     assert row.overdue == 1
+
+
+# --- each statistic on its own: only the viewer's clients, one row per client -----------------
+
+
+@pytest.fixture
+def everyone_busy(world):
+    """Every kind of row for a client of each coach of Alpha and for Beta's client, one more of
+    each for the second coach's client, so a lost filter or GROUP BY changes the rows."""
+    day = TODAY - timedelta(days=2)
+    for client, n in ((world.client_a1, 1), (world.client_a2, 2), (world.client_b, 4)):
+        for _ in range(n):
+            goal = factories.GoalFactory(client=client, target_meetings=3)
+            _log(client, day, goal_id=goal.id, follow_up_action="Thank", follow_up_due_on=day)
+            _action(client, day, done_on=day)
+            factories.ContactFactory(client=client, touch_due_on=day)
+            factories.PromiseFactory(client=client, direction=LedgerDirection.GAVE, happened_on=day)
+    return world
+
+
+STATS = {
+    "log_stats": lambda w, viewer: health.log_stats(w.a, viewer, TODAY),
+    "action_stats": lambda w, viewer: health.action_stats(w.a, viewer, TODAY),
+    "goal_stats": lambda w, viewer: health.goal_stats(w.a, viewer),
+    "contact_stats": lambda w, viewer: health.contact_stats(w.a, viewer, TODAY),
+    "ledger_stats": lambda w, viewer: health.ledger_stats(w.a, viewer, TODAY),
+}
+
+
+def _stat_rows(stats) -> dict:
+    """client id -> the row's counts (every column but the client id)."""
+    rows = db.session.execute(db.select(stats)).mappings()
+    return {row["client_id"]: tuple(v for k, v in row.items() if k != "client_id") for row in rows}
+
+
+@pytest.mark.parametrize("name", STATS)
+def test_each_statistic_holds_one_row_per_client_the_owner_sees(everyone_busy, name):
+    world = everyone_busy
+    rows = _stat_rows(STATS[name](world, world.owner_a))
+    # Beta's client is in no row of Alpha's owner; each of Alpha's clients has its own row.
+    assert set(rows) == {world.client_a1.id, world.client_a2.id}
+    assert rows[world.client_a1.id] != rows[world.client_a2.id]
+
+
+@pytest.mark.parametrize("name", STATS)
+def test_each_statistic_holds_only_a_coachs_own_clients(everyone_busy, name):
+    world = everyone_busy
+    assert set(_stat_rows(STATS[name](world, world.coach_a1))) == {world.client_a1.id}
+
+
+def test_goal_logged_counts_count_each_goal_of_the_viewers_clients(everyone_busy):
+    world = everyone_busy
+    counts = dict(
+        db.session.execute(db.select(health.goal_logged_counts(world.a, world.owner_a))).all()
+    )
+    goals = db.session.execute(
+        db.select(NetworkingGoal.id, NetworkingGoal.client_membership_id)
+    ).all()
+    alpha = {gid for gid, cid in goals if cid in (world.client_a1.id, world.client_a2.id)}
+    assert set(counts) == alpha and set(counts.values()) == {1}
+    mine = dict(
+        db.session.execute(db.select(health.goal_logged_counts(world.a, world.coach_a1))).all()
+    )
+    assert set(mine) == {gid for gid, cid in goals if cid == world.client_a1.id}
+
+
+def test_logs_without_a_goal_are_not_counted_against_any(world):
+    _log(world.client_a1, TODAY - timedelta(days=1))
+    counts = db.session.execute(db.select(health.goal_logged_counts(world.a, world.owner_a)))
+    assert counts.all() == []
+
+
+def test_the_dashboard_sorts_by_the_requested_metric_not_the_name(world):
+    """ "Overdue, most first" puts Zed (two overdue) above Amy (none)."""
+    world.client_a1.user.name = "Amy"
+    zed = factories.client(world.a, world.coach_a1)
+    zed.user.name = "Zed"
+    for _ in range(2):
+        _log(
+            zed,
+            TODAY - timedelta(days=5),
+            follow_up_action="Thank",
+            follow_up_due_on=TODAY - timedelta(days=1),
+        )
+    db.session.flush()
+    names = [row.Membership.user.name for row in _rows(world, world.coach_a1, "overdue", True)]
+    assert names == ["Zed", "Amy"]
+    names = [row.Membership.user.name for row in _rows(world, world.coach_a1, "overdue", False)]
+    assert names == ["Amy", "Zed"]
