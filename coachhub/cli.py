@@ -141,6 +141,16 @@ def send_reminders(now_text: str | None) -> None:
     errors = 0
     for practice in db.session.scalars(select(Practice).order_by(Practice.id)).all():
         try:
+            # Several job processes share the work: a practice another one is busy with
+            # (its row locked) is left to it. SQLite has one writer and ignores the lock.
+            claimed = db.session.scalar(
+                select(Practice.id)
+                .where(Practice.id == practice.id)
+                .with_for_update(skip_locked=True)
+            )
+            if claimed is None:
+                db.session.rollback()
+                continue
             total.add(send_reminders_for_practice(practice, now))
             db.session.commit()
         except Exception:
