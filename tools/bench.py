@@ -67,6 +67,8 @@ def env(scale_db: str, name: str = "production") -> dict:
     out = dict(os.environ)
     out.update(
         FLASK_APP="wsgi.py",
+        # This tree's code, even when the venv's editable install points at another.
+        PYTHONPATH=str(ROOT),
         COACHHUB_ENV=name,
         SECRET_KEY=BENCH_SECRET,
         SESSION_COOKIE_SECURE="0",
@@ -367,7 +369,8 @@ def run_scale(scale: int, quick: bool) -> ScaleResult:
             response = sessions["owner"].get(
                 f"{BASE}/p/{SLUG}/{path}", headers={"X-Bench-Explain": "1"}, timeout=300
             )
-            result.seq_scans[f"owner {path}"] = response.headers.get("X-Bench-Seq-Scans", "?")
+            key = f"owner {re.sub(r'/[0-9]+', '/<id>', path)}"
+            result.seq_scans[key] = response.headers.get("X-Bench-Seq-Scans", "?")
         seconds = 3 if quick else 8
         result.throughput["/healthz"] = wrk(f"{BASE}/healthz", None, seconds)
         for who, path in DASHBOARDS:
@@ -428,9 +431,26 @@ def report(results: list[ScaleResult], quick: bool, seconds: float) -> str:
         "",
         f"Machine: {machine()}.",
         "",
-        "Each page: p50 and p95 of sequential requests as multiples of `/healthz` p50 in the "
-        "same run, and the statements it ran (`q`). Data per scale: `flask seed-demo --scale N` "
-        "(docs/performance-notes below).",
+        "How: for each scale a fresh PostgreSQL database is seeded with "
+        "`flask seed-demo --scale N` (N× the demo: 20N clients of N/2 coaches with 100 "
+        "meeting logs each, 90 % reviewed, half of them placed with 20 monthly check-ins, one "
+        "heavy client with 200N logs, and 2N small neighbouring practices) and served by "
+        "gunicorn (`tools/bench_app.py`: the app plus headers giving each response's "
+        "statement count and the worker's memory). Signed in as the owner, the first "
+        "benchmark coach (40 clients at 100×) and a client, every GET page of both portals, "
+        "billing and the API is requested in turn; `/healthz` in the same run is the unit.",
+        "",
+        "Each page: p50 and p95 of sequential requests as multiples of `/healthz` p50, and "
+        "the statements it ran (`q`; the same at every scale means no N+1). Throughput: wrk "
+        "with 4 connections against the same 2 workers. Exports: the heavy client's, on a "
+        "one-worker gunicorn, with the worker's resident memory before and after. Reminder "
+        "job: `send_reminders_for_practice` for the demo practice in its own process. Large "
+        "tables read whole: EXPLAIN of every SELECT of the page.",
+        "",
+        "Run it with `make bench` (1×, 10×, 100×; about 15 minutes) or "
+        "`make bench BENCH_ARGS=--quick` (1× and 10×, fewer requests). It drops and re-creates "
+        "BENCH_DATABASE (default `perf_bench`) and serves on BENCH_PORT (default 8101). "
+        "`--before LABEL` keeps a run as the reference section at the end of this page.",
         "",
         "| | " + head + " |",
         "|---|" + "---|" * len(scales),
@@ -442,8 +462,12 @@ def report(results: list[ScaleResult], quick: bool, seconds: float) -> str:
         "| who | page | " + head + " |",
         "|---|---|" + "---|" * len(scales),
     ]
-    keys = [(p.who, p.path) for p in results[0].pages]
-    by_scale = [{(p.who, p.path): p for p in r.pages} for r in results]
+
+    def shape(path: str) -> str:
+        return re.sub(r"/\d+", "/<id>", path.replace(f"/p/{SLUG}/", ""))
+
+    keys = [(p.who, shape(p.path)) for p in results[0].pages]
+    by_scale = [{(p.who, shape(p.path)): p for p in r.pages} for r in results]
     for key in keys:
         cells = []
         for r, pages in zip(results, by_scale, strict=True):
@@ -455,8 +479,7 @@ def report(results: list[ScaleResult], quick: bool, seconds: float) -> str:
             cells.append(
                 f"{p.p50 / r.healthz_p50:.0f}× / {p.p95 / r.healthz_p50:.0f}× / {p.queries}{status}"
             )
-        path = re.sub(r"/\d+", "/<id>", key[1].replace(f"/p/{SLUG}/", ""))
-        lines.append(f"| {key[0]} | `{path}` | " + " | ".join(cells) + " |")
+        lines.append(f"| {key[0]} | `{key[1]}` | " + " | ".join(cells) + " |")
     lines += [
         "",
         "## Throughput (wrk, 4 connections, share of `/healthz`)",
