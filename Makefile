@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs mutate test-fast
+.PHONY: run test test-pg test-e2e screenshots lint fmt setup assets db clean plant-bugs mutate test-fast bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,12 @@ plant-bugs: setup
 mutate: setup
 	$(BIN)/python tools/mutate.py $(MODULES)
 	$(BIN)/python tools/mutation_score.py
+
+# The benchmark: 1x, 10x and 100x data on PostgreSQL behind gunicorn, written to
+# docs/performance.md (docs/performance.md says how). `make bench BENCH_ARGS=--quick`: 1x and 10x.
+# BENCH_DATABASE (dropped and re-created) and BENCH_PORT say where.
+bench: setup
+	$(BIN)/python tools/bench.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from coachhub.billing.cli import billing_cli
 from coachhub.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo
+from coachhub.demo.scale import client_email, coach_email, heavy_client_email, seed_scale
 from coachhub.extensions import db
 from coachhub.models import Practice, utcnow
 from coachhub.notifications import delivery, instant
@@ -31,14 +32,21 @@ def register(app: Flask) -> None:
 @click.command("seed-demo")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has practices.")
 @click.option("--logins", "logins_only", is_flag=True, help="Only list the demo logins.")
-def seed_demo(if_empty: bool, logins_only: bool) -> None:
+@click.option(
+    "--scale",
+    type=click.IntRange(min=1),
+    help="Benchmark data: about N times the demo's data in it and beside it (once per N).",
+)
+def seed_demo(if_empty: bool, logins_only: bool, scale: int | None) -> None:
     """Create the demo practice (slug `demo`) and its logins."""
     if current_app.config["ENV_NAME"] == "production":
         # Known logins with a published password have no place on a real install.
         raise click.ClickException(
             "seed-demo is for development; it refuses production (set COACHHUB_ENV=development)."
         )
-    if not logins_only:
+    if scale is not None and not logins_only:
+        _seed_scale(scale)
+    elif not logins_only:
         if if_empty and db.session.scalar(select(func.count()).select_from(Practice)):
             click.echo("Database already has data; demo not seeded.")
         elif db.session.scalar(select(Practice).where(Practice.slug == "demo")):
@@ -51,6 +59,21 @@ def seed_demo(if_empty: bool, logins_only: bool) -> None:
         click.echo(f"Logins (password: {DEMO_PASSWORD}):")
         for email, _, what in DEMO_LOGINS:
             click.echo(f"  {email:<20} {what}")
+
+
+def _seed_scale(scale: int) -> None:
+    started = time.monotonic()
+    report = seed_scale(scale)
+    db.session.commit()
+    if not report.created:
+        click.echo(f"Scale {scale} is seeded already; nothing added.")
+        return
+    made = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())
+    click.echo(f"Scale {scale} seeded in {time.monotonic() - started:.0f}s: {made}.")
+    click.echo(
+        f"Benchmark logins: {coach_email(scale, 1)} (coach), {client_email(scale, 1)} "
+        f"and {heavy_client_email(scale)} (clients), beside the demo's."
+    )
 
 
 @click.command("send-outbox")
@@ -118,6 +141,16 @@ def send_reminders(now_text: str | None) -> None:
     errors = 0
     for practice in db.session.scalars(select(Practice).order_by(Practice.id)).all():
         try:
+            # Several job processes share the work: a practice another one is busy with
+            # (its row locked) is left to it. SQLite has one writer and ignores the lock.
+            claimed = db.session.scalar(
+                select(Practice.id)
+                .where(Practice.id == practice.id)
+                .with_for_update(skip_locked=True)
+            )
+            if claimed is None:
+                db.session.rollback()
+                continue
             total.add(send_reminders_for_practice(practice, now))
             db.session.commit()
         except Exception:

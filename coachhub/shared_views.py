@@ -4,9 +4,11 @@ Each runs inside a portal's guard (g.practice and g.membership are set) and
 redirects within the portal that called it (`request.blueprint`).
 """
 
+import io
+import tempfile
 from collections.abc import Callable
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import Response, flash, g, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload
 
 from coachhub.extensions import db
@@ -128,3 +130,45 @@ def cancel_session(session: CoachingSession, done: str, done_url: str):
             return redirect(done_url)
     template = f"{request.blueprint}/sessions/cancel.html"
     return render_template(template, form=form, session=session, tz=g.membership.tz)
+
+
+# Downloads are sent from their temporary file in pieces of this size.
+CHUNK = 64 * 1024
+
+
+def send_export(write: Callable, name: str, mimetype: str, *, text: bool) -> Response:
+    """Write an export to a temporary file with `write(file)` and send it as a download.
+
+    The file is read back in pieces and deleted once sent (or once the client goes away);
+    `text` gives `write` a UTF-8 text file, else a binary one.
+    """
+    out = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by _pieces when sent
+    try:
+        if text:
+            wrapper = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            write(wrapper)
+            wrapper.flush()
+            wrapper.detach()
+        else:
+            write(out)
+        size = out.tell()
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return Response(
+        _pieces(out),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Content-Length": str(size),
+        },
+    )
+
+
+def _pieces(out):
+    try:
+        while piece := out.read(CHUNK):
+            yield piece
+    finally:
+        out.close()

@@ -24,3 +24,14 @@ def csv_text(rows: Iterable[dict], columns: Iterable[str]) -> str:
     for row in rows:
         writer.writerow({key: safe_cell(value) for key, value in row.items()})
     return out.getvalue()
+
+
+class SafeCsvWriter:
+    """Writes rows one at a time to an open text file, cells defused as in `csv_text`."""
+
+    def __init__(self, out, columns: Iterable[str]):
+        self._writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore")
+        self._writer.writeheader()
+
+    def writerow(self, row: dict) -> None:
+        self._writer.writerow({key: safe_cell(value) for key, value in row.items()})

@@ -1,5 +1,7 @@
 """Links: absolute URLs for emails and feeds, and the one check of a form's `next` page."""
 
+from contextlib import AbstractContextManager, nullcontext
+
 from flask import current_app, has_request_context, request, url_for
 
 from coachhub.inputs import safe_next
@@ -12,6 +14,14 @@ def external_url(endpoint: str, **values) -> str:
     base = current_app.config["APP_BASE_URL"]
     with current_app.test_request_context(base_url=base):
         return url_for(endpoint, _external=True, **values)
+
+
+def links_for_emails() -> AbstractContextManager:
+    """Inside it, `external_url` builds every link of a batch of emails in one request
+    context (APP_BASE_URL's) instead of one each; a no-op inside a request."""
+    if has_request_context():
+        return nullcontext()
+    return current_app.test_request_context(base_url=current_app.config["APP_BASE_URL"])
 
 
 def local_next() -> str | None:

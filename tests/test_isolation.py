@@ -86,6 +86,7 @@ OWNER_ONLY = {
     "coach.checkins_overview",
     "coach.audit_log",
     "coach.audit_log_csv",
+    "coach.export_practice_zip",
     "coach.webhooks_page",
     "coach.webhook",
     "coach.rotate_webhook_secret",

@@ -1,8 +1,6 @@
 """The client's export: everything they own, as one JSON document or as CSV files in a zip."""
 
-import json
-
-from flask import Response, g
+from flask import g
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -10,11 +8,12 @@ from coachhub.client import bp
 from coachhub.extensions import db
 from coachhub.models import Membership
 from coachhub.services import audit, exports
+from coachhub.shared_views import send_export
 from coachhub.tenancy import get_scoped_or_404
 
 
-def _own_export() -> dict:
-    client = get_scoped_or_404(
+def _own_client() -> Membership:
+    return get_scoped_or_404(
         Membership,
         g.membership.id,
         options=[
@@ -22,7 +21,6 @@ def _own_export() -> dict:
             joinedload(Membership.coach).joinedload(Membership.user),
         ],
     )
-    return exports.client_export(client)
 
 
 def _audited(fmt: str) -> None:
@@ -34,22 +32,26 @@ def _audited(fmt: str) -> None:
 @bp.get("/export.json")
 def export_json():
     """Everything the client owns, as one JSON document."""
-    body = json.dumps(_own_export(), indent=2, ensure_ascii=False)
-    _audited("json")
-    return Response(
-        body,
-        mimetype="application/json",
-        headers={"Content-Disposition": 'attachment; filename="coachhub-export.json"'},
+    client = _own_client()
+    response = send_export(
+        lambda out: exports.write_client_json(client, out),
+        "coachhub-export.json",
+        "application/json",
+        text=True,
     )
+    _audited("json")
+    return response
 
 
 @bp.get("/export.zip")
 def export_zip():
     """The same data as CSV files in a zip."""
-    body = exports.client_export_zip(_own_export())
-    _audited("zip")
-    return Response(
-        body,
-        mimetype="application/zip",
-        headers={"Content-Disposition": 'attachment; filename="coachhub-export.zip"'},
+    client = _own_client()
+    response = send_export(
+        lambda out: exports.write_client_zip(client, out),
+        "coachhub-export.zip",
+        "application/zip",
+        text=False,
     )
+    _audited("zip")
+    return response

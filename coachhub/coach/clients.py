@@ -1,11 +1,11 @@
 """A coach's clients: the list, a client's page with their logs and contacts, and what the
 coach (or owner) does to a client as a whole: reassign, archive, restore, export."""
 
-import json
 from datetime import timedelta
 from types import SimpleNamespace
 
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, literal, select, true
 from sqlalchemy.orm import aliased, joinedload
 from wtforms import SelectChoice
@@ -33,12 +33,14 @@ from coachhub.services import (
     ServiceError,
     assignments,
     at_risk,
+    audit,
     exports,
     goals,
     health,
     introductions,
     memberships,
 )
+from coachhub.shared_views import send_export
 from coachhub.tenancy import get_client_or_404, owner_required, scoped_select
 
 GOALS_ON_DETAIL = 20
@@ -72,7 +74,7 @@ def clients():
 def client_detail(client_id: int):
     client = load_client(client_id)
     today = g.practice.today()
-    logged = health.goal_logged_counts(g.practice, g.membership)
+    logged = health.goal_logged_counts(g.practice, g.membership, client)
     client_goals = db.session.execute(
         scoped_select(NetworkingGoal)
         .add_columns(func.coalesce(logged.c.logged, 0).label("logged"))
@@ -232,20 +234,22 @@ def reassign_client(client_id: int):
 @bp.get("/clients/<int:client_id>/export.json")
 def export_client_json(client_id: int):
     client = load_client(client_id)
-    return Response(
-        json.dumps(exports.client_export(client, for_practice=True), indent=2, ensure_ascii=False),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="client-{client.id}.json"'},
+    return send_export(
+        lambda out: exports.write_client_json(client, out, for_practice=True),
+        f"client-{client.id}.json",
+        "application/json",
+        text=True,
     )
 
 
 @bp.get("/clients/<int:client_id>/export.zip")
 def export_client_zip(client_id: int):
     client = load_client(client_id)
-    return Response(
-        exports.client_export_zip(exports.client_export(client, for_practice=True)),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="client-{client.id}.zip"'},
+    return send_export(
+        lambda out: exports.write_client_zip(client, out, for_practice=True),
+        f"client-{client.id}.zip",
+        "application/zip",
+        text=False,
     )
 
 
@@ -260,3 +264,18 @@ def archive_client(client_id: int):
 def restore_client(client_id: int):
     client = get_client_or_404(client_id)
     return change_member_status(client, memberships.restore_member, "restore", "coach.clients")
+
+
+@bp.get("/export.zip")
+@owner_required
+def export_practice_zip():
+    """Owner: everything the practice holds (members, and every client's export), in a zip."""
+    response = send_export(
+        lambda out: exports.write_practice_zip(g.practice, out),
+        f"{g.practice.slug}-export.zip",
+        "application/zip",
+        text=False,
+    )
+    audit.record(g.practice, current_user, "export.practice_downloaded")
+    db.session.commit()
+    return response

@@ -72,7 +72,19 @@ def dashboard():
     if sort not in health.SORTS:
         sort = "name"
     desc = request.args.get("dir") == "desc"
-    page = paginate_rows(health.dashboard_query(g.practice, g.membership, today, sort, desc))
+    if sort in health.PAGE_FIRST_SORTS:
+        # The page of clients first, then the statistics of those clients alone.
+        page = paginate_rows(health.clients_query(g.practice, g.membership, sort, desc))
+        ids = [row.id for row in page.items]
+        page.items = (
+            db.session.execute(
+                health.dashboard_query(g.practice, g.membership, today, sort, desc, ids)
+            ).all()
+            if ids
+            else []
+        )
+    else:
+        page = paginate_rows(health.dashboard_query(g.practice, g.membership, today, sort, desc))
     attention = db.session.execute(
         health.needs_attention_query(g.practice, g.membership, today).limit(ATTENTION_LIMIT)
     ).all()

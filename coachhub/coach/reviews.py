@@ -2,7 +2,7 @@
 its reply thread."""
 
 from flask import flash, g, redirect, render_template, request, url_for
-from sqlalchemy import case
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from coachhub.coach import bp
@@ -10,6 +10,7 @@ from coachhub.coach.forms import ReviewForm
 from coachhub.extensions import db
 from coachhub.forms import CommentForm, attach_error
 from coachhub.models import Approach, MeetingLog, Membership, Review
+from coachhub.models.meeting import review_rank
 from coachhub.pagination import paginate
 from coachhub.services import ServiceError, reviews
 from coachhub.shared_views import load_log, post_comment
@@ -17,6 +18,8 @@ from coachhub.tenancy import scoped_select
 
 # What the queue can be narrowed to: every log, weak logs (job-asking included), job-asking only.
 QUEUE_FILTERS = ("all", "weak", "job-asking")
+# The queue counts this many logs at most; beyond, its pages say there are more.
+QUEUE_COUNT_BOUND = 500
 
 
 @bp.get("/reviews")
@@ -26,11 +29,15 @@ def review_queue():
     if show not in QUEUE_FILTERS:
         show = "all"
     job_asking = MeetingLog.approach == Approach.JOB_ASKING
+    reviewed = (
+        select(Review.id)
+        .where(Review.log_id == MeetingLog.id, Review.practice_id == g.practice.id)
+        .exists()
+    )
     query = (
         scoped_select(MeetingLog)
-        .outerjoin(Review, Review.log_id == MeetingLog.id)
         .where(
-            Review.id.is_(None),
+            ~reviewed,
             MeetingLog.archived_at.is_(None),
             MeetingLog.met_on <= g.practice.today(),
         )
@@ -44,8 +51,11 @@ def review_queue():
     elif show == "job-asking":
         query = query.where(job_asking)
     # Coming across as desperate is the first thing the method warns about: those logs lead.
-    first = case((job_asking, 0), (MeetingLog.is_weak.is_(True), 1), else_=2)
-    page = paginate(query.order_by(first, MeetingLog.met_on, MeetingLog.id))
+    # The order is ix_meeting_log_review_queue's; the count stops at a bound.
+    page = paginate(
+        query.order_by(review_rank(), MeetingLog.met_on, MeetingLog.id),
+        count_bound=QUEUE_COUNT_BOUND,
+    )
     return render_template(
         "coach/reviews/review_queue.html", page=page, show=show, filters=QUEUE_FILTERS
     )

@@ -3,11 +3,29 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    case,
+    literal,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import Grouping
 
 from coachhub.extensions import db
-from coachhub.models.base import TenantMixin, TimestampMixin, UTCDateTime, str_enum, utcnow
+from coachhub.models.base import (
+    BY_HAND_INDEXES,
+    TenantMixin,
+    TimestampMixin,
+    UTCDateTime,
+    str_enum,
+    utcnow,
+)
 from coachhub.models.contact import Contact
 from coachhub.models.goal import NetworkingGoal
 from coachhub.models.tenant import ClientOwnedMixin
@@ -121,6 +139,33 @@ class MeetingLog(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+
+def review_rank(log: type[MeetingLog] = MeetingLog):
+    """The review queue's first sort key: job-asking logs (0), then weak ones (1), then the rest.
+
+    Written with inline constants so PostgreSQL matches it to ix_meeting_log_review_queue.
+    """
+    return case(
+        (log.approach == literal(Approach.JOB_ASKING.value, literal_execute=True), 0),
+        (log.is_weak.is_(True), 1),
+        else_=2,
+    )
+
+
+# The review queue walks a practice's live logs in its order and stops at the page's end
+# (the reviewed ones are skipped through the review's unique index), not sorting them all.
+Index(
+    "ix_meeting_log_review_queue",
+    MeetingLog.practice_id,
+    # In parentheses: PostgreSQL wants an index expression that is not a column bracketed.
+    Grouping(review_rank()),
+    MeetingLog.met_on,
+    MeetingLog.id,
+    postgresql_where=MeetingLog.archived_at.is_(None),
+    sqlite_where=MeetingLog.archived_at.is_(None),
+)
+BY_HAND_INDEXES.add("ix_meeting_log_review_queue")
 
 
 class Review(TenantMixin, ClientOwnedMixin, TimestampMixin, db.Model):

@@ -31,9 +31,10 @@ from coachhub.billing.access import access_for
 from coachhub.extensions import db
 from coachhub.models import Membership, MemberStatus, OutboundEmail, Practice, SentReminderItem
 from coachhub.notifications.kinds import KINDS, Cadence, NotificationKind
-from coachhub.notifications.outbox import queue_optional_email
+from coachhub.notifications.outbox import optional_email_row, queue_emails
 from coachhub.notifications.preferences import load_preferences
 from coachhub.notifications.registry import Registry
+from coachhub.urls import links_for_emails
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,11 @@ def send_reminders_for_practice(practice: Practice, now: datetime) -> ReminderRu
     if not access_for(practice).can_write:
         run.read_only_practices = 1
         return run
-    for kind in KINDS:
-        providers = [p for p in PROVIDERS if p.kind == kind.key]
-        if providers:
-            run.add(_send_kind(practice, kind, providers, today))
+    with links_for_emails():
+        for kind in KINDS:
+            providers = [p for p in PROVIDERS if p.kind == kind.key]
+            if providers:
+                run.add(_send_kind(practice, kind, providers, today))
     return run
 
 
@@ -186,12 +188,13 @@ def _send_kind(
             if member_id in sections and items:
                 sections[member_id].append(Section(provider.heading, list(items)))
 
-    sent_items: list[dict] = []
+    # Rendered first, then queued in batches: a few statements for the whole run.
+    rows = []
     for member in due:
         if not sections[member.id]:
             run.nothing_due += 1
             continue
-        message = queue_optional_email(
+        row = optional_email_row(
             kind,
             member,
             dedupe_key=keys[member.id],
@@ -199,22 +202,28 @@ def _send_kind(
             sections=sections[member.id],
             today=today,
         )
-        if message is None:
+        if row is not None:
+            rows.append((member, row))
+    queued = queue_emails([row for _, row in rows])
+    sent_items: list[dict] = []
+    for member, _row in rows:
+        if keys[member.id] not in queued:
+            # A concurrent run queued it a moment ago.
             run.already_queued += 1
-        else:
-            run.queued += 1
-            run.keys.append(keys[member.id])
-            item_keys = {i.key for s in sections[member.id] for i in s.items if i.key}
-            sent_items += [
-                dict(
-                    practice_id=practice.id,
-                    membership_id=member.id,
-                    kind=kind.key,
-                    item_key=item_key[:80],
-                    sent_on=today,
-                )
-                for item_key in sorted(item_keys)
-            ]
+            continue
+        run.queued += 1
+        run.keys.append(keys[member.id])
+        item_keys = {i.key for s in sections[member.id] for i in s.items if i.key}
+        sent_items += [
+            dict(
+                practice_id=practice.id,
+                membership_id=member.id,
+                kind=kind.key,
+                item_key=item_key[:80],
+                sent_on=today,
+            )
+            for item_key in sorted(item_keys)
+        ]
     if sent_items:
         # One statement for the whole run, whatever the number of emails and lines.
         db.session.execute(insert(SentReminderItem), sent_items)

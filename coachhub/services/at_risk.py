@@ -9,7 +9,7 @@ had no networking activity for KEPT_UP_DAYS, or the coach flagged them.
 
 from datetime import date, timedelta
 
-from sqlalchemy import Select, and_, case, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
@@ -37,12 +37,22 @@ def _flag(condition):
     return case((condition, 1), else_=0)
 
 
-def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
-    """One row per active client the viewer may see: stage, due date, pulses, at-risk rules."""
+def status_query(
+    practice: Practice, viewer: Membership, today: date, client_ids: list[int] | None = None
+) -> Select:
+    """One row per active client the viewer may see: stage, due date, pulses, at-risk rules.
+
+    With `client_ids`, only those clients: their check-ins, logs and contacts alone are read.
+    """
+
+    def of_page(column):
+        return true() if client_ids is None else column.in_(client_ids)
+
     visible_done = and_(
         Checkin.practice_id == practice.id,
         Checkin.visible_to(viewer),
         Checkin.status.in_([CheckinStatus.SUBMITTED, CheckinStatus.REVIEWED]),
+        of_page(Checkin.client_membership_id),
     )
     ranked = (
         select(
@@ -79,6 +89,7 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             MeetingLog.visible_to(viewer),
             MeetingLog.archived_at.is_(None),
             MeetingLog.met_on <= today,
+            of_page(MeetingLog.client_membership_id),
         )
         .group_by(MeetingLog.client_membership_id)
         .subquery()
@@ -92,6 +103,7 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             Contact.practice_id == practice.id,
             Contact.visible_to(viewer),
             Contact.manual_touch_on <= today,
+            of_page(Contact.client_membership_id),
         )
         .group_by(Contact.client_membership_id)
         .subquery()
@@ -155,6 +167,7 @@ def status_query(practice: Practice, viewer: Membership, today: date) -> Select:
             Membership.visible_to(viewer),
             Membership.role == Role.CLIENT,
             Membership.status == MemberStatus.ACTIVE,
+            of_page(Membership.id),
         )
     )
 
@@ -164,7 +177,7 @@ def status_rows(practice: Practice, viewer: Membership, today: date, client_ids)
     ids = list(client_ids)
     if not ids:
         return {}
-    query = status_query(practice, viewer, today).where(Membership.id.in_(ids))
+    query = status_query(practice, viewer, today, ids)
     return {row.id: row for row in db.session.execute(query)}
 
 

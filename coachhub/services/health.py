@@ -22,7 +22,7 @@ goals, contacts or logs. Definitions (also in docs/portals.md):
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Float, Select, and_, case, cast, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 
 from coachhub.extensions import db
@@ -57,7 +57,12 @@ def _ratio(numerator, denominator):
     return cast(numerator, Float) / func.nullif(denominator, 0)
 
 
-def log_stats(practice: Practice, viewer: Membership, today: date):
+def _of_clients(column, client_ids):
+    """No condition, or only these clients' rows (a page's: statistics for it alone)."""
+    return true() if client_ids is None else column.in_(client_ids)
+
+
+def log_stats(practice: Practice, viewer: Membership, today: date, client_ids=None):
     """Per client the viewer may see: counts over non-archived meeting logs."""
     log = MeetingLog
     past = log.met_on <= today
@@ -84,14 +89,20 @@ def log_stats(practice: Practice, viewer: Membership, today: date):
             func.max(log.met_on).filter(past).label("last_activity"),
             _count(and_(past, Review.id.is_(None))).label("unreviewed"),
         )
-        .outerjoin(Review, Review.log_id == log.id)
-        .where(log.practice_id == practice.id, log.visible_to(viewer), log.archived_at.is_(None))
+        # The practice condition keeps the join from reading other practices' reviews.
+        .outerjoin(Review, and_(Review.log_id == log.id, Review.practice_id == practice.id))
+        .where(
+            log.practice_id == practice.id,
+            log.visible_to(viewer),
+            log.archived_at.is_(None),
+            _of_clients(log.client_membership_id, client_ids),
+        )
         .group_by(log.client_membership_id)
         .subquery()
     )
 
 
-def action_stats(practice: Practice, viewer: Membership, today: date):
+def action_stats(practice: Practice, viewer: Membership, today: date, client_ids=None):
     """Per client: action items agreed in coaching sessions, counted as follow-ups."""
     item = ActionItem
     due = item.due_on <= today
@@ -102,31 +113,37 @@ def action_stats(practice: Practice, viewer: Membership, today: date):
             _count(and_(due, item.done_on <= item.due_on)).label("on_time"),
             _count(and_(item.due_on < today, item.done_on.is_(None))).label("overdue"),
         )
-        .where(item.practice_id == practice.id, item.visible_to(viewer))
+        .where(
+            item.practice_id == practice.id,
+            item.visible_to(viewer),
+            _of_clients(item.client_membership_id, client_ids),
+        )
         .group_by(item.client_membership_id)
         .subquery()
     )
 
 
-def goal_logged_counts(practice: Practice, viewer: Membership):
-    """Per goal (of clients the viewer may see): non-archived logs against it."""
-    return (
-        select(MeetingLog.goal_id.label("goal_id"), func.count().label("logged"))
-        .where(
-            MeetingLog.practice_id == practice.id,
-            MeetingLog.visible_to(viewer),
-            MeetingLog.goal_id.is_not(None),
-            MeetingLog.archived_at.is_(None),
-        )
-        .group_by(MeetingLog.goal_id)
-        .subquery()
+def goal_logged_counts(
+    practice: Practice, viewer: Membership, client: Membership | None = None, client_ids=None
+):
+    """Per goal (of clients the viewer may see, or of one client): non-archived logs against it."""
+    query = select(MeetingLog.goal_id.label("goal_id"), func.count().label("logged")).where(
+        MeetingLog.practice_id == practice.id,
+        MeetingLog.visible_to(viewer),
+        MeetingLog.goal_id.is_not(None),
+        MeetingLog.archived_at.is_(None),
+        _of_clients(MeetingLog.client_membership_id, client_ids),
     )
+    if client is not None:
+        # One client's goals: count only their logs, not the whole practice's.
+        query = query.where(MeetingLog.client_membership_id == client.id)
+    return query.group_by(MeetingLog.goal_id).subquery()
 
 
-def goal_stats(practice: Practice, viewer: Membership):
+def goal_stats(practice: Practice, viewer: Membership, client_ids=None):
     """Per client: open goals, proposals waiting, and capped progress over open goals."""
     goal = NetworkingGoal
-    logged = goal_logged_counts(practice, viewer)
+    logged = goal_logged_counts(practice, viewer, client_ids=client_ids)
     n = func.coalesce(logged.c.logged, 0)
     is_open = goal.status == GoalStatus.OPEN
     return (
@@ -140,13 +157,17 @@ def goal_stats(practice: Practice, viewer: Membership):
             .label("goal_logged"),
         )
         .outerjoin(logged, logged.c.goal_id == goal.id)
-        .where(goal.practice_id == practice.id, goal.visible_to(viewer))
+        .where(
+            goal.practice_id == practice.id,
+            goal.visible_to(viewer),
+            _of_clients(goal.client_membership_id, client_ids),
+        )
         .group_by(goal.client_membership_id)
         .subquery()
     )
 
 
-def contact_stats(practice: Practice, viewer: Membership, today: date):
+def contact_stats(practice: Practice, viewer: Membership, today: date, client_ids=None):
     contact = Contact
     return (
         select(
@@ -158,13 +179,14 @@ def contact_stats(practice: Practice, viewer: Membership, today: date):
             contact.practice_id == practice.id,
             contact.visible_to(viewer),
             contact.archived_at.is_(None),
+            _of_clients(contact.client_membership_id, client_ids),
         )
         .group_by(contact.client_membership_id)
         .subquery()
     )
 
 
-def ledger_stats(practice: Practice, viewer: Membership, today: date):
+def ledger_stats(practice: Practice, viewer: Membership, today: date, client_ids=None):
     """Per client: reciprocity ledger entries given and received up to today."""
     entry = LedgerEntry
     return (
@@ -177,6 +199,7 @@ def ledger_stats(practice: Practice, viewer: Membership, today: date):
             entry.practice_id == practice.id,
             entry.visible_to(viewer),
             entry.happened_on <= today,
+            _of_clients(entry.client_membership_id, client_ids),
         )
         .group_by(entry.client_membership_id)
         .subquery()
@@ -199,14 +222,19 @@ SORTS = (
 )
 
 
-def health_query(practice: Practice, viewer: Membership, today: date) -> Select:
-    """One row per active client the viewer may see: the client, its user, coach name, metrics."""
-    logs = log_stats(practice, viewer, today)
-    goals = goal_stats(practice, viewer)
-    contacts = contact_stats(practice, viewer, today)
-    ledger = ledger_stats(practice, viewer, today)
+def health_query(
+    practice: Practice, viewer: Membership, today: date, client_ids: list[int] | None = None
+) -> Select:
+    """One row per active client the viewer may see: the client, its user, coach name, metrics.
+
+    With `client_ids` (a page's clients), only those rows, and only their data is read.
+    """
+    logs = log_stats(practice, viewer, today, client_ids)
+    goals = goal_stats(practice, viewer, client_ids)
+    contacts = contact_stats(practice, viewer, today, client_ids)
+    ledger = ledger_stats(practice, viewer, today, client_ids)
     # A session's action items are follow-ups too: on time and overdue count them.
-    actions = action_stats(practice, viewer, today)
+    actions = action_stats(practice, viewer, today, client_ids)
     coach = aliased(Membership)
     coach_user = aliased(User)
     zero = literal(0)
@@ -249,19 +277,25 @@ def health_query(practice: Practice, viewer: Membership, today: date) -> Select:
             Membership.visible_to(viewer),
             Membership.role == Role.CLIENT,
             Membership.status == MemberStatus.ACTIVE,
+            _of_clients(Membership.id, client_ids),
         )
     )
 
 
 def dashboard_query(
-    practice: Practice, viewer: Membership, today: date, sort: str, desc: bool
+    practice: Practice,
+    viewer: Membership,
+    today: date,
+    sort: str,
+    desc: bool,
+    client_ids: list[int] | None = None,
 ) -> Select:
     """The dashboard's table: sorted by `sort` (one of SORTS), ties by name.
 
     A client with nothing to measure yet sorts last either way; the owner's view is
-    grouped by coach first.
+    grouped by coach first. `client_ids` as in health_query.
     """
-    query = health_query(practice, viewer, today)
+    query = health_query(practice, viewer, today, client_ids)
     columns = query.selected_columns
     key = columns[sort]
     # IS NULL orders false before true on SQLite and PostgreSQL alike.
@@ -269,6 +303,35 @@ def dashboard_query(
     if viewer.is_owner:
         order = [columns.coach.asc(), Membership.coach_membership_id.asc(), *order]
     return query.order_by(*order, columns.name, Membership.id)
+
+
+# Orders that need no statistic: a dashboard picks its page of clients first, then
+# computes the statistics of those clients alone.
+PAGE_FIRST_SORTS = ("name", "coach")
+
+
+def clients_query(practice: Practice, viewer: Membership, sort: str, desc: bool) -> Select:
+    """The ids of the active clients the viewer may see, in health_query's order for `sort`
+    (one of PAGE_FIRST_SORTS)."""
+    coach = aliased(Membership)
+    coach_user = aliased(User)
+    key = coach_user.name if sort == "coach" else User.name
+    order = [key.is_(None), key.desc() if desc else key.asc()]
+    if viewer.is_owner:
+        order = [coach_user.name.asc(), Membership.coach_membership_id.asc(), *order]
+    return (
+        select(Membership.id)
+        .join(User, Membership.user_id == User.id)
+        .outerjoin(coach, Membership.coach_membership_id == coach.id)
+        .outerjoin(coach_user, coach.user_id == coach_user.id)
+        .where(
+            Membership.practice_id == practice.id,
+            Membership.visible_to(viewer),
+            Membership.role == Role.CLIENT,
+            Membership.status == MemberStatus.ACTIVE,
+        )
+        .order_by(*order, User.name, Membership.id)
+    )
 
 
 def quiet_since(today: date) -> date:
@@ -299,7 +362,7 @@ def needs_attention_query(practice: Practice, viewer: Membership, today: date) -
 
 def client_health(practice: Practice, viewer: Membership, client: Membership, today: date):
     """The metrics row of one client."""
-    query = health_query(practice, viewer, today).where(Membership.id == client.id)
+    query = health_query(practice, viewer, today, [client.id])
     return db.session.execute(query).first()
 
 

@@ -322,7 +322,7 @@ def open_items(practice: Practice, client: Membership, today: date) -> list[tupl
         )
     unreviewed = db.session.scalar(
         select(func.count(MeetingLog.id))
-        .outerjoin(Review, Review.log_id == MeetingLog.id)
+        .outerjoin(Review, and_(Review.log_id == MeetingLog.id, Review.practice_id == practice.id))
         .where(
             MeetingLog.practice_id == practice.id,
             MeetingLog.client_membership_id == client.id,

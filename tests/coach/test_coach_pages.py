@@ -144,3 +144,31 @@ def test_review_queue_leads_with_job_asking_then_weak_and_filters(world, login, 
     db.session.commit()
     empty = c.get("/p/alpha/coach/reviews?show=job-asking")
     assert empty.status_code == 200 and "Nothing to review here." in empty.get_data(as_text=True)
+
+
+def test_review_queue_counts_up_to_a_bound_and_pages_past_it(world, login, db, monkeypatch):
+    from coachhub.coach import reviews as review_views
+
+    monkeypatch.setattr(review_views, "QUEUE_COUNT_BOUND", 3)
+    contact = factories.ContactFactory(client=world.client_a1)
+    logs = [
+        factories.MeetingLogFactory(
+            client=world.client_a1, contact=contact, met_on=world.a.today() - timedelta(days=i)
+        )
+        for i in range(7)
+    ]
+    reviewed = logs.pop(0)
+    factories.ReviewFactory(log_row=reviewed)
+    # Another practice's unreviewed log is never counted nor shown.
+    factories.MeetingLogFactory(client=world.client_b)
+    db.session.commit()
+    c = login(world.coach_a1.user)
+    monkeypatch.setitem(c.application.config, "PER_PAGE", 2)
+    seen = []
+    for n in (1, 2, 3):
+        page = c.get(f"/p/alpha/coach/reviews?page={n}").get_data(as_text=True)
+        seen += [int(i) for i in re.findall(r"/coach/meetings/(\d+)\"", page)]
+        # Each page links to the next while more logs wait, the bound notwithstanding.
+        assert (f"page={n + 1}" in page) == (n < 3)
+    # Oldest first, every unreviewed log once, the reviewed one left out.
+    assert seen == [log.id for log in reversed(logs)]
