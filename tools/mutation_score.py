@@ -124,10 +124,10 @@ EQUIVALENT_CHANGES: list[tuple[str, str, str]] = [
 def _mutant_sources(path: Path) -> dict[str, str]:
     """Function name -> source, for every function in mutmut's copy of a module."""
     text = path.read_text()
-    tree = ast.parse(text)
+    lines = text.splitlines()
     return {
-        node.name: ast.get_source_segment(text, node)
-        for node in ast.walk(tree)
+        node.name: "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in ast.parse(text).body
         if isinstance(node, ast.FunctionDef)
     }
 

@@ -684,3 +684,20 @@ def test_the_dashboard_sorts_by_the_requested_metric_not_the_name(world):
     assert names == ["Zed", "Amy"]
     names = [row.Membership.user.name for row in _rows(world, world.coach_a1, "overdue", False)]
     assert names == ["Amy", "Zed"]
+
+
+@pytest.mark.parametrize("viewer", ["coach_a1", "owner_a"])
+@pytest.mark.parametrize("sort", health.PAGE_FIRST_SORTS)
+@pytest.mark.parametrize("desc", [False, True])
+def test_the_page_of_clients_is_chosen_in_the_dashboards_order(world, three, viewer, sort, desc):
+    """Sorted by name or coach, the dashboard picks its page of ids first: the same clients in
+    the same order as the full table, none who left, no coach, no other practice's."""
+    world.coach_a1.user.name = "Zed Coach"
+    world.coach_a2.user.name = "Amy Coach"
+    factories.client(world.a, world.coach_a2).user.name = "Bob"
+    factories.client(world.a, world.coach_a1).status = MemberStatus.ARCHIVED
+    db.session.flush()
+    member = getattr(world, viewer)
+    ids = db.session.execute(health.clients_query(world.a, member, sort, desc)).scalars().all()
+    assert ids == [row.Membership.id for row in _rows(world, member, sort, desc)]
+    assert world.client_a1.id in ids and world.client_b.id not in ids
