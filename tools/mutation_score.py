@@ -111,6 +111,12 @@ EQUIVALENT_CHANGES: list[tuple[str, str, str]] = [
         "the outer query already limits to this practice and this viewer (defence in depth)",
     ),
     (
+        r"coachhub\.services\.at_risk\.x_status_query",
+        r"^- *of_page\((Checkin|MeetingLog|Contact)\.client_membership_id\),$",
+        "a subquery's own page condition: the outer query keeps only the page's clients; the "
+        "inner one only spares reading other clients' rows (speed, not the result)",
+    ),
+    (
         r"coachhub\.services\.at_risk\.x_practice_overview",
         r"^- *\.group_by\(rows\.c\.coach_id, rows\.c\.coach\)\n"
         r"\+ *\.group_by\(rows\.c\.coach_id, (?:None)?\)$",

@@ -616,11 +616,11 @@ def everyone_busy(world):
 
 
 STATS = {
-    "log_stats": lambda w, viewer: health.log_stats(w.a, viewer, TODAY),
-    "action_stats": lambda w, viewer: health.action_stats(w.a, viewer, TODAY),
-    "goal_stats": lambda w, viewer: health.goal_stats(w.a, viewer),
-    "contact_stats": lambda w, viewer: health.contact_stats(w.a, viewer, TODAY),
-    "ledger_stats": lambda w, viewer: health.ledger_stats(w.a, viewer, TODAY),
+    "log_stats": lambda w, viewer, ids=None: health.log_stats(w.a, viewer, TODAY, ids),
+    "action_stats": lambda w, viewer, ids=None: health.action_stats(w.a, viewer, TODAY, ids),
+    "goal_stats": lambda w, viewer, ids=None: health.goal_stats(w.a, viewer, ids),
+    "contact_stats": lambda w, viewer, ids=None: health.contact_stats(w.a, viewer, TODAY, ids),
+    "ledger_stats": lambda w, viewer, ids=None: health.ledger_stats(w.a, viewer, TODAY, ids),
 }
 
 
@@ -643,6 +643,25 @@ def test_each_statistic_holds_one_row_per_client_the_owner_sees(everyone_busy, n
 def test_each_statistic_holds_only_a_coachs_own_clients(everyone_busy, name):
     world = everyone_busy
     assert set(_stat_rows(STATS[name](world, world.coach_a1))) == {world.client_a1.id}
+
+
+@pytest.mark.parametrize("name", STATS)
+def test_each_statistic_of_a_page_reads_only_that_pages_clients(everyone_busy, name):
+    world = everyone_busy
+    page = [world.client_a2.id]
+    assert set(_stat_rows(STATS[name](world, world.owner_a, page))) == set(page)
+
+
+def test_goal_logged_counts_of_a_page_or_one_client_are_theirs_alone(everyone_busy):
+    world = everyone_busy
+    goals = db.session.execute(
+        db.select(NetworkingGoal.id, NetworkingGoal.client_membership_id)
+    ).all()
+    theirs = {gid for gid, cid in goals if cid == world.client_a2.id}
+    page = health.goal_logged_counts(world.a, world.owner_a, client_ids=[world.client_a2.id])
+    one = health.goal_logged_counts(world.a, world.owner_a, client=world.client_a2)
+    for counts in (page, one):
+        assert set(dict(db.session.execute(db.select(counts)).all())) == theirs
 
 
 def test_goal_logged_counts_count_each_goal_of_the_viewers_clients(everyone_busy):
