@@ -397,3 +397,21 @@ def test_a_client_who_left_has_no_status_and_needs_no_attention(world):
     rows = db.session.execute(at_risk.attention_query(world.a, world.coach_a1, TODAY)).all()
     assert rows == []
     assert at_risk.practice_overview(world.a, world.coach_a1, TODAY) == []
+
+
+def test_pulses_of_several_clients_read_together_stay_each_clients_own(world):
+    for client, pulses in ((world.client_a1, (80, 40)), (world.client_a2, (30, 90))):
+        for weeks, pulse in enumerate(pulses):
+            _checkin(client, TODAY - timedelta(weeks=4 - weeks), pulse)
+    rows = at_risk.status_rows(
+        world.a, world.owner_a, TODAY, [world.client_a1.id, world.client_a2.id]
+    )
+    assert (rows[world.client_a1.id].last_pulse, rows[world.client_a1.id].previous_pulse) == (
+        40,
+        80,
+    )
+    assert (rows[world.client_a2.id].last_pulse, rows[world.client_a2.id].previous_pulse) == (
+        90,
+        30,
+    )
+    assert (rows[world.client_a1.id].to_review, rows[world.client_a2.id].to_review) == (2, 2)

@@ -720,3 +720,15 @@ def test_the_page_of_clients_is_chosen_in_the_dashboards_order(world, three, vie
     ids = db.session.execute(health.clients_query(world.a, member, sort, desc)).scalars().all()
     assert ids == [row.Membership.id for row in _rows(world, member, sort, desc)]
     assert world.client_a1.id in ids and world.client_b.id not in ids
+
+
+def test_a_pages_table_reads_every_statistic_for_the_page_alone(world):
+    """With a page of ids, each statistic's subquery (logs, actions, goals and their counts,
+    contacts, ledger) and the clients themselves carry the page's condition: seven in all."""
+    page = [world.client_a1.id]
+    for query in (
+        health.health_query(world.a, world.owner_a, TODAY, page),
+        health.dashboard_query(world.a, world.owner_a, TODAY, "name", False, page),
+    ):
+        assert str(query).count("POSTCOMPILE") == 7
+    assert "POSTCOMPILE" not in str(health.health_query(world.a, world.owner_a, TODAY))
