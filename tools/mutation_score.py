@@ -117,6 +117,12 @@ EQUIVALENT_CHANGES: list[tuple[str, str, str]] = [
         "inner one only spares reading other clients' rows (speed, not the result)",
     ),
     (
+        r"coachhub\.services\.health\.x_log_stats",
+        r"Review\.practice_id == practice\.id\)\)\n\+.*and_\(Review\.log_id == log\.id, \)\)",
+        "the review join's practice condition: a review is of its log's practice, so no row "
+        "changes; the condition lets PostgreSQL read this practice's reviews alone",
+    ),
+    (
         r"coachhub\.services\.at_risk\.x_practice_overview",
         r"^- *\.group_by\(rows\.c\.coach_id, rows\.c\.coach\)\n"
         r"\+ *\.group_by\(rows\.c\.coach_id, (?:None)?\)$",
