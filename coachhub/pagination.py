@@ -14,6 +14,18 @@ def page_number() -> int:
     return min(max(page, 1), 100_000)
 
 
+def _pages(query, per_page: int | None) -> dict:
+    """The arguments every pagination here shares: page from ?page=, size from config."""
+    return dict(
+        select=query,
+        session=db.session(),
+        page=page_number(),
+        per_page=per_page or current_app.config["PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+
+
 def paginate(query, per_page: int | None = None, count_bound: int | None = None):
     """Flask-SQLAlchemy's pagination, page number from ?page=, size from config.
 
@@ -21,22 +33,8 @@ def paginate(query, per_page: int | None = None, count_bound: int | None = None)
     a long list costs the same to count as a short one; `page.total_bounded` says so.
     """
     if count_bound is not None:
-        return BoundedPagination(
-            select=query,
-            session=db.session(),
-            page=page_number(),
-            per_page=per_page or current_app.config["PER_PAGE"],
-            max_per_page=100,
-            error_out=False,
-            count_bound=count_bound,
-        )
-    return db.paginate(
-        query,
-        page=page_number(),
-        per_page=per_page or current_app.config["PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
-    )
+        return BoundedPagination(count_bound=count_bound, **_pages(query, per_page))
+    return SelectPagination(**_pages(query, per_page))
 
 
 class BoundedPagination(SelectPagination):
@@ -68,11 +66,4 @@ class RowPagination(SelectPagination):
 
 def paginate_rows(query, per_page: int | None = None) -> RowPagination:
     """Pagination for a SELECT of several columns (e.g. a client with its metrics)."""
-    return RowPagination(
-        select=query,
-        session=db.session(),
-        page=page_number(),
-        per_page=per_page or current_app.config["PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
-    )
+    return RowPagination(**_pages(query, per_page))
